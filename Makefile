@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# crosslat top-level build: kernel modules (per target kernel), ust/, userspace/, checks.
+#
+#   make                 modules for KDIR + ust + userspace
+#   make modules         kernel modules only (KDIR=... to pick a kernel build dir)
+#   make modules-debug   modules + KUnit suites + harness fixtures for the debug kernel
+#   make modules-6.12    compile-only check against Debian 12's 6.12 headers
+#   make check           everything: deps, builds, unit, fuzz smoke, KUnit, VM tests
+#   make demo            the pipeline demo in a guest (scripts/demo)
+#   make fuzz            long libFuzzer runs (FUZZ_SECONDS per target)
+#   make style           checkpatch.pl + sparse over kmod/
+#   make install         modules_install + depmod + tools (on a real host)
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD ?= $(TOP)/build
+KDIR ?= $(shell $(TOP)/scripts/kdir default)
+V ?= 0
+
+# kmod_build(KDIR, extra make args): mirror the sources as a symlink farm in one output
+# directory per kernel release, so several kernels can be built side by side.
+define kmod_build
+	@set -e; rel=$$($(TOP)/scripts/kdir release $(1)); out=$(BUILD)/kmod/$$rel; \
+	lttng=$$($(TOP)/scripts/kdir lttng $(1)); \
+	mkdir -p $$out; \
+	cp -as --remove-destination $(TOP)/Kbuild $(TOP)/kmod $$out/; \
+	mkdir -p $$out/tests/harness; \
+	cp -as --remove-destination $(TOP)/tests/kunit $$out/tests/; \
+	cp -as --remove-destination $(TOP)/tests/harness/fixtures $$out/tests/harness/; \
+	find $$out -xtype l -delete; \
+	extra="$(2)"; \
+	case "$$extra" in *NO_LTTNG*) lttng= ;; esac; \
+	if [ -n "$$lttng" ]; then \
+		extra="$$extra CONFIG_CROSSLAT_LTTNG=y LTTNG_SRC=$$lttng KBUILD_EXTRA_SYMBOLS=$$lttng/Module.symvers"; \
+	else \
+		case "$$extra" in *NO_LTTNG*) ;; *) echo "note: lttng-modules not built for $$rel (scripts/deps stock): skipping lttng-probe-crosslat.ko" ;; esac; \
+	fi; \
+	echo "  KMOD    $$rel -> $$out"; \
+	$(MAKE) -C $(1) M=$$out V=$(V) $$extra modules
+endef
+
+.PHONY: all modules modules-debug modules-6.12 ust userspace check demo fuzz style install \
+	clean deps
+
+all: modules ust userspace
+
+deps:
+	$(TOP)/scripts/deps all
+
+modules:
+	$(call kmod_build,$(KDIR),)
+
+modules-debug:
+	$(call kmod_build,$(shell $(TOP)/scripts/kdir debug),CONFIG_CROSSLAT_KUNIT=y CONFIG_CROSSLAT_FIXTURES=y)
+
+modules-fixtures:
+	$(call kmod_build,$(KDIR),CONFIG_CROSSLAT_FIXTURES=y)
+
+modules-6.12:
+	$(call kmod_build,$(shell $(TOP)/scripts/kdir 6.12),NO_LTTNG=1)
+
+ust:
+	$(MAKE) -C $(TOP)/ust O=$(BUILD)/ust
+
+userspace: ust
+	$(MAKE) -C $(TOP)/userspace O=$(BUILD)/userspace
+
+check:
+	$(TOP)/scripts/check
+
+demo:
+	$(TOP)/scripts/demo
+
+fuzz:
+	$(MAKE) -C $(TOP)/tests/fuzz long O=$(BUILD)/fuzz
+
+style:
+	$(TOP)/scripts/style
+
+install: all
+	@set -e; rel=$$($(TOP)/scripts/kdir release $(KDIR)); \
+	$(MAKE) -C $(KDIR) M=$(BUILD)/kmod/$$rel INSTALL_MOD_DIR=updates/crosslat modules_install; \
+	depmod -a $$rel
+	$(MAKE) -C $(TOP)/userspace O=$(BUILD)/userspace install
+	$(MAKE) -C $(TOP)/ust O=$(BUILD)/ust install
+
+clean:
+	rm -rf $(BUILD)
