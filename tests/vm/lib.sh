@@ -11,7 +11,7 @@ CROSSLATCTL=$CROSSLAT_TOP/build/userspace/crosslatctl
 # Where this scenario may write (shared with the host): set by tests/vm/guest-run.
 OUT=${SCENARIO_OUT:-/tmp}
 
-say() { printf '    %s\n' "$*"; }
+say() { printf '    %s\n' "$*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
 skip() { say "SKIP: $*"; exit $SKIP; }
 
@@ -29,7 +29,10 @@ ko() {
 }
 
 load_engine() {
-	lsmod | grep -q '^crosslat ' || insmod "$(ko crosslat)"
+	local k
+	lsmod | grep -q '^crosslat ' && return 0
+	k=$(ko crosslat)
+	insmod "$k"
 }
 
 unload_engine() {
@@ -58,11 +61,11 @@ lttng_start_daemon() {
 }
 
 lttng_stop_daemon() {
-	[ -f "${LTTNG_HOME:-/nonexistent}/sessiond.pid" ] || return 0
-	kill "$(cat "$LTTNG_HOME/sessiond.pid")" 2>/dev/null || true
-	local i
+	local pid i
+	pid=$(cat "${LTTNG_HOME:-/nonexistent}/sessiond.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || return 0
 	for i in $(seq 50); do
-		kill -0 "$(cat "$LTTNG_HOME/sessiond.pid")" 2>/dev/null || return 0
+		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.2
 	done
 }

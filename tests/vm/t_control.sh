@@ -36,6 +36,6 @@ set -e
 expect_eq "bad id exit code" "$rc1" 2
 expect_eq "long label exit code" "$rc2" 2
 expect_eq "unprivileged mark exit code" "$rc3" 1
-grep -qi 'not permitted' "$OUT/eperm.txt" || fail "EPERM not reported: $(cat "$OUT/eperm.txt")"
+grep -qi 'permission denied' "$OUT/eperm.txt" || fail "EPERM not reported: $(cat "$OUT/eperm.txt")"
 expect_eq "unprivileged stats exit code" "$rc4" 0
 expect_eq "marks counter after refusals" "$(proc_stat marks)" 3

@@ -3,8 +3,9 @@
 # unloads cleanly, repeatedly (the harness fails the boot on any splat).
 . "$(dirname "$0")/lib.sh"
 
+engine=$(ko crosslat)
 for round in 1 2 3; do
-	insmod "$(ko crosslat)"
+	insmod "$engine"
 	[ -r /proc/crosslat/stats ] || fail "round $round: no /proc/crosslat/stats"
 	expect_eq "round $round: marks counter" "$(proc_stat marks)" 0
 	grep -q "^version " /proc/crosslat/stats || fail "no version line"

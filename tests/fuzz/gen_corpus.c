@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Writes the deterministic seed corpora for the fuzzers: gen_corpus OUTDIR. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pkt_builder.h"
+
+static const char *outdir;
+
+static void make_dir(const char *path)
+{
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void write_seed(const char *target, int n, const uint8_t *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/seed-%03d", outdir, target, n);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* Byte 0 selects the start layer as fuzz_pkt_parse expects: 0 = L2, 1 = L3. */
+static void write_pkt(int *n, const struct pkt_builder *b)
+{
+	static uint8_t buf[1 + 65536 + 4096];
+	size_t len = pkt_builder_build(b, buf + 1, sizeof(buf) - 1, NULL);
+
+	if (!len) {
+		fprintf(stderr, "gen_corpus: builder rejected seed %d\n", *n);
+		exit(1);
+	}
+	buf[0] = b->l2 ? 0 : 1;
+	write_seed("pkt_parse", (*n)++, buf, len + 1);
+}
+
+static void pkt_seeds(void)
+{
+	static const uint8_t protos[] = { 6, 17, 1, 58, 50, 59 };
+	struct pkt_builder b;
+	int n = 0, l2, fam;
+	size_t i;
+
+	for (l2 = 0; l2 <= 1; l2++) {
+		for (fam = 4; fam <= 6; fam += 2) {
+			for (i = 0; i < sizeof(protos); i++) {
+				pkt_builder_init(&b, (uint8_t)fam, protos[i]);
+				b.l2 = l2;
+				b.payload_len = 16;
+				write_pkt(&n, &b);
+			}
+		}
+	}
+
+	/* options, VLANs, fragments, extension headers, padding */
+	pkt_builder_init(&b, 4, 6);
+	b.l2 = true;
+	b.ihl = 15;
+	b.doff = 15;
+	b.nvlan = 2;
+	b.vlan_tpid[0] = 0x88a8;
+	b.vlan_tpid[1] = 0x8100;
+	b.vlan_tci[0] = 100;
+	b.vlan_tci[1] = 200;
+	b.pad_len = 10;
+	write_pkt(&n, &b);
+
+	pkt_builder_init(&b, 4, 17);
+	b.dont_frag = false;
+	b.more_frags = true;
+	b.payload_len = 32;
+	write_pkt(&n, &b);
+	b.frag_off = 1480;
+	write_pkt(&n, &b);
+
+	pkt_builder_init(&b, 6, 6);
+	b.l2 = true;
+	pkt_builder_add_ext(&b, 0, 8);
+	pkt_builder_add_ext(&b, 43, 24);
+	pkt_builder_add_ext(&b, 51, 16);
+	pkt_builder_add_ext(&b, 60, 8);
+	pkt_builder_add_ext(&b, 44, 8);
+	b.ext[4].more_frags = true;
+	b.payload_len = 8;
+	write_pkt(&n, &b);
+	b.ext[4].frag_off = 64;
+	write_pkt(&n, &b);
+
+	pkt_builder_init(&b, 6, 17);
+	for (i = 0; i < 9; i++)
+		pkt_builder_add_ext(&b, 60, 8);
+	write_pkt(&n, &b);
+}
+
+static void put_record(uint8_t *rec, uint8_t ctl, uint64_t v)
+{
+	int i;
+
+	rec[0] = ctl;
+	for (i = 1; i <= 8; i++, v >>= 8)
+		rec[i] = (uint8_t)v;
+}
+
+static void hist_seeds(void)
+{
+	uint8_t buf[9 * 130];
+	size_t len = 0;
+	int i, n = 0;
+
+	/* every power of two and its neighbours, alternating histograms */
+	for (i = 0; i < 64; i++) {
+		put_record(buf + len, (uint8_t)((i & 1) << 6), (uint64_t)1 << i);
+		len += 9;
+		put_record(buf + len, (uint8_t)((~i & 1) << 6), ((uint64_t)1 << i) - 1);
+		len += 9;
+	}
+	write_seed("log2_hist", n++, buf, len);
+
+	/* latency-like values: shift 40 leaves 24-bit values */
+	for (i = 0, len = 0; i < 100; i++, len += 9)
+		put_record(buf + len, 40 | (uint8_t)((i % 3 == 0) << 6),
+			   (uint64_t)(i * 2654435761u) << 32);
+	write_seed("log2_hist", n++, buf, len);
+
+	put_record(buf, 0, UINT64_MAX);
+	put_record(buf + 9, 0x40, 0);
+	write_seed("log2_hist", n++, buf, 18);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_corpus OUTDIR\n");
+		return 2;
+	}
+	outdir = argv[1];
+	make_dir(outdir);
+	snprintf(path, sizeof(path), "%s/pkt_parse", outdir);
+	make_dir(path);
+	snprintf(path, sizeof(path), "%s/log2_hist", outdir);
+	make_dir(path);
+	pkt_seeds();
+	hist_seeds();
+	return 0;
+}
