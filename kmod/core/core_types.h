@@ -15,7 +15,11 @@
 #include <linux/limits.h>
 #include <linux/math64.h>
 #include <asm/byteorder.h>
+#include <linux/export.h>
 #include "compat/unaligned.h"
+
+/* Core functions used by other modules are exported from crosslat.ko, GPL-only. */
+#define CROSSLAT_CORE_EXPORT(sym)	EXPORT_SYMBOL_GPL(sym)
 
 #define cl_be16_to_cpu(x)	be16_to_cpu((__force __be16)(x))
 #define cl_be32_to_cpu(x)	be32_to_cpu((__force __be32)(x))
@@ -31,6 +35,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+/* Userspace has nothing to export: a no-op declaration swallows the semicolon. */
+#define CROSSLAT_CORE_EXPORT(sym)	_Static_assert(1, #sym)
 
 typedef uint8_t u8;
 typedef uint16_t u16;

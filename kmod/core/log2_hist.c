@@ -7,6 +7,7 @@ void crosslat_log2_hist_init(struct crosslat_log2_hist *h)
 	memset(h, 0, sizeof(*h));
 	h->min = CL_U64_MAX;
 }
+CROSSLAT_CORE_EXPORT(crosslat_log2_hist_init);
 
 void crosslat_log2_hist_add(struct crosslat_log2_hist *h, u64 value)
 {
@@ -18,6 +19,7 @@ void crosslat_log2_hist_add(struct crosslat_log2_hist *h, u64 value)
 	if (value > h->max)
 		h->max = value;
 }
+CROSSLAT_CORE_EXPORT(crosslat_log2_hist_add);
 
 void crosslat_log2_hist_merge(struct crosslat_log2_hist *dst, const struct crosslat_log2_hist *src)
 {
@@ -32,6 +34,7 @@ void crosslat_log2_hist_merge(struct crosslat_log2_hist *dst, const struct cross
 	if (src->max > dst->max)
 		dst->max = src->max;
 }
+CROSSLAT_CORE_EXPORT(crosslat_log2_hist_merge);
 
 /* ceil(n * permille / 1000) without overflowing 64 bits, permille <= 1000 */
 static u64 quantile_rank(u64 n, u32 permille)
@@ -63,3 +66,4 @@ u64 crosslat_log2_hist_quantile(const struct crosslat_log2_hist *h, u32 permille
 	/* count disagrees with the buckets (a torn per-CPU read): report the top one in use */
 	return crosslat_log2_hist_bucket_hi(crosslat_log2_hist_bucket(h->max));
 }
+CROSSLAT_CORE_EXPORT(crosslat_log2_hist_quantile);

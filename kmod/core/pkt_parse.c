@@ -289,6 +289,7 @@ int crosslat_pkt_parse(const u8 *data, u32 len, enum crosslat_pkt_layer start,
 	pkt->payload_len = min(ip_end, len) - pkt->l4_off;
 	return 0;
 }
+CROSSLAT_CORE_EXPORT(crosslat_pkt_parse);
 
 const char *crosslat_pkt_strerror(int err)
 {
@@ -298,3 +299,4 @@ const char *crosslat_pkt_strerror(int err)
 		return "unknown error";
 	return pkt_err_names[e];
 }
+CROSSLAT_CORE_EXPORT(crosslat_pkt_strerror);
