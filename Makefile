@@ -16,10 +16,12 @@ BUILD ?= $(TOP)/build
 KDIR ?= $(shell $(TOP)/scripts/kdir default)
 V ?= 0
 
-# kmod_build(KDIR, extra make args): mirror the sources as a symlink farm in one output
-# directory per kernel release, so several kernels can be built side by side.
+# kmod_build(KDIR, extra make args, tree): mirror the sources as a symlink farm in one output
+# directory per kernel release, so several kernels can be built side by side. Tree "kmod"
+# holds what `make install` installs; tree "kmod-tests" adds KUnit suites and the harness's
+# deliberately broken fixtures, and is never installed.
 define kmod_build
-	@set -e; rel=$$($(TOP)/scripts/kdir release $(1)); out=$(BUILD)/kmod/$$rel; \
+	@set -e; rel=$$($(TOP)/scripts/kdir release $(1)); out=$(BUILD)/$(3)/$$rel; \
 	lttng=$$($(TOP)/scripts/kdir lttng $(1)); \
 	mkdir -p $$out; \
 	cp -as --remove-destination $(TOP)/Kbuild $(TOP)/kmod $$out/; \
@@ -38,8 +40,8 @@ define kmod_build
 	$(MAKE) -C $(1) M=$$out V=$(V) $$extra modules
 endef
 
-.PHONY: all modules modules-debug modules-6.12 ust userspace check demo fuzz style install \
-	clean deps
+.PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace check demo fuzz \
+	style install clean deps
 
 all: modules ust userspace
 
@@ -47,16 +49,17 @@ deps:
 	$(TOP)/scripts/deps all
 
 modules:
-	$(call kmod_build,$(KDIR),)
+	$(call kmod_build,$(KDIR),,kmod)
 
 modules-debug:
-	$(call kmod_build,$(shell $(TOP)/scripts/kdir debug),CONFIG_CROSSLAT_KUNIT=y CONFIG_CROSSLAT_FIXTURES=y)
+	$(call kmod_build,$(shell $(TOP)/scripts/kdir debug),,kmod)
+	$(call kmod_build,$(shell $(TOP)/scripts/kdir debug),NO_LTTNG=1 CONFIG_CROSSLAT_KUNIT=y CONFIG_CROSSLAT_FIXTURES=y,kmod-tests)
 
 modules-fixtures:
-	$(call kmod_build,$(KDIR),CONFIG_CROSSLAT_FIXTURES=y)
+	$(call kmod_build,$(KDIR),NO_LTTNG=1 CONFIG_CROSSLAT_FIXTURES=y,kmod-tests)
 
 modules-6.12:
-	$(call kmod_build,$(shell $(TOP)/scripts/kdir 6.12),NO_LTTNG=1)
+	$(call kmod_build,$(shell $(TOP)/scripts/kdir 6.12),NO_LTTNG=1,kmod)
 
 ust:
 	$(MAKE) -C $(TOP)/ust O=$(BUILD)/ust
