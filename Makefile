@@ -8,12 +8,15 @@
 #   make check           everything: deps, builds, unit, fuzz smoke, KUnit, VM tests
 #   make demo            the pipeline demo in a guest (scripts/demo)
 #   make fuzz            long libFuzzer runs (FUZZ_SECONDS per target)
+#   make bench           benchmarks (instruction counts of the portable fast path)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD ?= $(TOP)/build
 KDIR ?= $(shell $(TOP)/scripts/kdir default)
+# A built lttng-modules tree for KDIR (default: the one scripts/deps built, if any).
+LTTNG_DIR ?=
 V ?= 0
 
 # kmod_build(KDIR, extra make args, tree): mirror the sources as a symlink farm in one output
@@ -22,7 +25,7 @@ V ?= 0
 # deliberately broken fixtures, and is never installed.
 define kmod_build
 	@set -e; rel=$$($(TOP)/scripts/kdir release $(1)); out=$(BUILD)/$(3)/$$rel; \
-	lttng=$$($(TOP)/scripts/kdir lttng $(1)); \
+	lttng=$(if $(LTTNG_DIR),$(LTTNG_DIR),$$($(TOP)/scripts/kdir lttng $(1))); \
 	mkdir -p $$out; \
 	cp -as --remove-destination $(TOP)/Kbuild $(TOP)/kmod $$out/; \
 	mkdir -p $$out/tests/harness; \
@@ -41,7 +44,7 @@ define kmod_build
 endef
 
 .PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace check demo fuzz \
-	style install clean deps
+	bench style install clean deps
 
 all: modules ust userspace
 
@@ -75,6 +78,9 @@ demo:
 
 fuzz:
 	$(MAKE) -C $(TOP)/tests/fuzz long O=$(BUILD)/fuzz
+
+bench:
+	$(MAKE) --no-print-directory -C $(TOP)/tests/bench callgrind O=$(BUILD)/bench
 
 style:
 	$(TOP)/scripts/style

@@ -28,6 +28,7 @@
 #define cl_get_be64(p)		get_unaligned_be64(p)
 #define cl_fls64(x)		fls64(x)
 #define cl_div_u64_rem(a, b, r)	div_u64_rem(a, b, r)
+#define cl_div64_u64(a, b)	div64_u64(a, b)
 #define CL_U64_MAX		U64_MAX
 
 #else /* userspace build of the portable core */
@@ -35,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/cdefs.h>
 
 /* Userspace has nothing to export: a no-op declaration swallows the semicolon. */
 #define CROSSLAT_CORE_EXPORT(sym)	_Static_assert(1, #sym)
@@ -58,6 +60,9 @@ typedef int64_t s64;
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+#ifndef noinline
+#define noinline __attribute_noinline__	/* glibc's spelling, from <sys/cdefs.h> */
 #endif
 
 static inline u16 cl_get_be16(const void *p)
@@ -91,6 +96,12 @@ static inline unsigned int cl_fls64(u64 x)
 static inline u64 cl_div_u64_rem(u64 dividend, u32 divisor, u32 *remainder)
 {
 	*remainder = (u32)(dividend % divisor);
+	return dividend / divisor;
+}
+
+/* The kernel's div64_u64(): 64-by-64 division. */
+static inline u64 cl_div64_u64(u64 dividend, u64 divisor)
+{
 	return dividend / divisor;
 }
 #endif /* __KERNEL__ */

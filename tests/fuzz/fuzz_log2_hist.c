@@ -5,17 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_require.h"
 #include "log2_hist.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond) do {							\
-	if (!(cond)) {								\
-		fprintf(stderr, "%s:%d: invariant violated: %s\n",		\
-			__FILE__, __LINE__, #cond);				\
-		abort();							\
-	}									\
-} while (0)
 
 /*
  * Record: byte 0 = (which histogram << 6) | shift, bytes 1..8 = value (little endian),

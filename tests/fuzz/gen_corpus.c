@@ -138,6 +138,68 @@ static void hist_seeds(void)
 	write_seed("log2_hist", n++, buf, 18);
 }
 
+/* One fuzz_rtt_track record; see the layout there. */
+static size_t put_seg(uint8_t *rec, uint8_t ctl, uint8_t flags, uint32_t seq, uint32_t ack,
+		      uint16_t len, uint32_t dt)
+{
+	uint32_t v[2] = { seq, ack };
+	int i, j;
+
+	rec[0] = ctl;
+	rec[1] = flags;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 4; j++)
+			rec[2 + 4 * i + j] = (uint8_t)(v[i] >> (8 * j));
+	rec[10] = (uint8_t)len;
+	rec[11] = (uint8_t)(len >> 8);
+	for (j = 0; j < 4; j++)
+		rec[12 + j] = (uint8_t)(dt >> (8 * j));
+	return 16;
+}
+
+#define RTT_IN		0x01
+#define RTT_SEQ_REL	0x02
+#define RTT_ACK_REL	0x04
+#define RTT_BACK	0x08
+#define TCP_SYN		0x02
+#define TCP_ACK		0x10
+#define TCP_PA		0x18
+#define TCP_FA		0x11
+
+static void rtt_seeds(void)
+{
+	static uint8_t buf[16 * 256];
+	size_t len = 0;
+	int i, n = 0;
+
+	/* handshake, request, think time, a multi-segment response with delayed ACKs */
+	len += put_seg(buf + len, 0, TCP_SYN, 0xfffff000u, 0, 0, 0);
+	len += put_seg(buf + len, RTT_IN, TCP_SYN | TCP_ACK, 5000, 0xfffff001u, 0, 2000000);
+	len += put_seg(buf + len, 0, TCP_ACK, 0xfffff001u, 5001, 0, 10000);
+	len += put_seg(buf + len, RTT_IN, TCP_PA, 5001, 0xfffff001u, 300, 100000);
+	for (i = 0; i < 8; i++)
+		len += put_seg(buf + len, RTT_SEQ_REL, TCP_PA, 0, 5301, 1448, i ? 1000 : 30000000);
+	for (i = 0; i < 4; i++)
+		len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 5301, 2896, 0, 2000000);
+	len += put_seg(buf + len, RTT_SEQ_REL, TCP_FA, 0, 5301, 0, 1000);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_FA, 5301, 1, 0, 2000000);
+	write_seed("rtt_track", n++, buf, len);
+
+	/* bulk send past the ring, a retransmission, dup ACKs, partial and old ACKs */
+	len = 0;
+	for (i = 0; i < 20; i++)
+		len += put_seg(buf + len, RTT_SEQ_REL, TCP_PA, 0, 1, 1448, 10000);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 1, 0, 0, 100000);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 1, 0, 0, 100);
+	len += put_seg(buf + len, RTT_SEQ_REL, TCP_PA, (uint32_t)-(20 * 1448), 1, 1448, 200000);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 1, 724, 0, 100000);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 1, 4 * 1448, 0, 100000);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 1, (uint32_t)-100, 0, 100);
+	len += put_seg(buf + len, RTT_IN | RTT_ACK_REL, TCP_ACK, 1, 100 * 1448, 0, 100);
+	len += put_seg(buf + len, RTT_IN | RTT_BACK | RTT_ACK_REL, TCP_ACK, 1, 1448, 0, 5000000);
+	write_seed("rtt_track", n++, buf, len);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
@@ -152,7 +214,10 @@ int main(int argc, char **argv)
 	make_dir(path);
 	snprintf(path, sizeof(path), "%s/log2_hist", outdir);
 	make_dir(path);
+	snprintf(path, sizeof(path), "%s/rtt_track", outdir);
+	make_dir(path);
 	pkt_seeds();
 	hist_seeds();
+	rtt_seeds();
 	return 0;
 }
