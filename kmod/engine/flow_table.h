@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Bounded per-flow tables keyed by (netns cookie, local/remote address and port, protocol),
+ * the state store every crosslat tracker uses. Lookups are RCU-safe from softirq context;
+ * creation is capped (max_entries) and counted when refused; idle and least-recently-seen
+ * entries are evicted by deferrable work; entries are freed after an RCU grace period.
+ */
+#ifndef _CROSSLAT_FLOW_TABLE_H
+#define _CROSSLAT_FLOW_TABLE_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* Oriented from the local host: egress packets use (saddr, sport) as the local side. */
+struct crosslat_flow_key {
+	u64 netns;		/* net->net_cookie of the namespace the packet was seen in */
+	u8 laddr[16];		/* IPv4 in the first 4 bytes, rest zero */
+	u8 raddr[16];
+	__be16 lport;
+	__be16 rport;
+	u8 family;		/* 4 or 6 */
+	u8 proto;		/* IPPROTO_* */
+	u16 pad;		/* zero: the key is hashed and compared as bytes */
+};
+
+struct crosslat_flow {
+	struct rhash_head node;
+	struct crosslat_flow_key key;
+	spinlock_t lock;	/* serialises updates of data[] */
+	u64 created_ns;
+	u64 last_seen_ns;	/* READ_ONCE/WRITE_ONCE: touched without the lock */
+	struct rcu_head rcu;
+	u8 data[] __aligned(8);	/* value_size bytes of tracker state, zeroed at creation */
+};
+
+struct crosslat_flow_table;
+
+/*
+ * on_evict: called once for every entry leaving the table (idle, LRU, destroy), with the
+ * entry still readable and no table lock held, from process context (the GC work or destroy).
+ */
+struct crosslat_flow_table_params {
+	const char *name;
+	size_t value_size;
+	u32 max_entries;
+	u64 idle_timeout_ns;	/* 0: never idle-evicted */
+	unsigned int gc_interval_ms;	/* 0: no periodic GC (crosslat_flow_table_gc() by hand) */
+	void (*on_evict)(struct crosslat_flow_table *t, struct crosslat_flow *f, void *priv);
+	void *priv;
+};
+
+/* Counters of one table; snapshot with crosslat_flow_table_stats(). */
+struct crosslat_flow_table_stats {
+	u64 entries;
+	u64 inserted;
+	u64 full_drops;		/* creation refused: table at max_entries */
+	u64 alloc_fails;	/* creation refused: GFP_ATOMIC allocation failed */
+	u64 insert_races;	/* another CPU created the same flow first */
+	u64 evicted_idle;
+	u64 evicted_lru;
+};
+
+/* Returns a table or an ERR_PTR. */
+struct crosslat_flow_table *crosslat_flow_table_create(const struct crosslat_flow_table_params *p);
+/* Stops GC, evicts every entry (on_evict) and frees the table after an RCU grace period. */
+void crosslat_flow_table_destroy(struct crosslat_flow_table *t);
+
+/* Caller holds rcu_read_lock(); the result stays valid until it drops it. */
+struct crosslat_flow *crosslat_flow_lookup(struct crosslat_flow_table *t,
+					   const struct crosslat_flow_key *key);
+/*
+ * Caller holds rcu_read_lock(). Returns the existing flow or a new zeroed one (created_ns and
+ * last_seen_ns = now), or NULL when the table is full or memory is short (both counted).
+ * Never sleeps; safe in softirq context.
+ */
+struct crosslat_flow *crosslat_flow_lookup_or_create(struct crosslat_flow_table *t,
+						     const struct crosslat_flow_key *key, u64 now);
+
+/*
+ * Evicts entries idle for longer than idle_timeout_ns, then, while the table holds more than
+ * 7/8 of max_entries, the least recently seen ones until it holds 3/4. Process context.
+ * Returns the number of entries evicted.
+ */
+unsigned int crosslat_flow_table_gc(struct crosslat_flow_table *t, u64 now);
+
+void crosslat_flow_table_stats(struct crosslat_flow_table *t,
+			       struct crosslat_flow_table_stats *st);
+
+#endif /* _CROSSLAT_FLOW_TABLE_H */
