@@ -5,6 +5,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "core/log2_hist.h"
@@ -101,6 +102,7 @@ static unsigned int gc_pass(struct crosslat_flow_table *t, u64 now, u64 min_age,
 	struct crosslat_flow *f;
 	unsigned int evicted = 0;
 	u64 idle = t->p.idle_timeout_ns;
+	u64 done_idle = t->p.done_timeout_ns ? t->p.done_timeout_ns : idle;
 
 	rhashtable_walk_enter(&t->ht, &iter);
 	rhashtable_walk_start(&iter);
@@ -112,7 +114,9 @@ static unsigned int gc_pass(struct crosslat_flow_table *t, u64 now, u64 min_age,
 		seen = READ_ONCE(f->last_seen_ns);
 		age = now > seen ? now - seen : 0;
 		if (!min_age) {
-			if (idle && age > idle) {
+			u64 timeout = READ_ONCE(f->done) ? done_idle : idle;
+
+			if (timeout && age > timeout) {
 				if (evict(t, f)) {
 					atomic64_inc(&t->evicted_idle);
 					evicted++;
@@ -234,3 +238,79 @@ void crosslat_flow_table_stats(struct crosslat_flow_table *t,
 	st->evicted_lru = atomic64_read(&t->evicted_lru);
 }
 EXPORT_SYMBOL_GPL(crosslat_flow_table_stats);
+
+void crosslat_flow_iter_init(struct crosslat_flow_table *t, struct crosslat_flow_iter *it)
+{
+	rhashtable_walk_enter(&t->ht, &it->it);
+	it->keep = false;
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_iter_init);
+
+void crosslat_flow_iter_begin(struct crosslat_flow_iter *it)
+	__acquires(RCU)
+{
+	rhashtable_walk_start(&it->it);
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_iter_begin);
+
+struct crosslat_flow *crosslat_flow_iter_next(struct crosslat_flow_iter *it)
+{
+	struct crosslat_flow *f;
+
+	if (it->keep) {
+		it->keep = false;
+		/* The entry next() returned last, unless it left the table meanwhile. */
+		f = rhashtable_walk_peek(&it->it);
+	} else {
+		f = rhashtable_walk_next(&it->it);
+	}
+	/* -EAGAIN: a resize restarted the walk; entries may come twice, none is lost. */
+	while (IS_ERR(f))
+		f = rhashtable_walk_next(&it->it);
+	return f;
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_iter_next);
+
+void crosslat_flow_iter_keep(struct crosslat_flow_iter *it)
+{
+	it->keep = true;
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_iter_keep);
+
+void crosslat_flow_iter_end(struct crosslat_flow_iter *it)
+	__releases(RCU)
+{
+	rhashtable_walk_stop(&it->it);
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_iter_end);
+
+void crosslat_flow_iter_exit(struct crosslat_flow_iter *it)
+{
+	rhashtable_walk_exit(&it->it);
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_iter_exit);
+
+unsigned int crosslat_flow_table_for_each(struct crosslat_flow_table *t,
+					  void (*fn)(struct crosslat_flow *f, void *arg),
+					  void *arg)
+{
+	struct crosslat_flow_iter it;
+	struct crosslat_flow *f;
+	unsigned int n = 0;
+
+	crosslat_flow_iter_init(t, &it);
+	crosslat_flow_iter_begin(&it);
+	while ((f = crosslat_flow_iter_next(&it))) {
+		fn(f, arg);
+		/* Bound the read-side section and let others run on big tables. */
+		if (!(++n % 256)) {
+			crosslat_flow_iter_end(&it);
+			cond_resched();
+			crosslat_flow_iter_begin(&it);
+		}
+	}
+	crosslat_flow_iter_end(&it);
+	crosslat_flow_iter_exit(&it);
+	return n;
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_table_for_each);

@@ -30,6 +30,7 @@ struct crosslat_flow {
 	spinlock_t lock;	/* serialises updates of data[] */
 	u64 created_ns;
 	u64 last_seen_ns;	/* READ_ONCE/WRITE_ONCE: touched without the lock */
+	bool done;		/* set by crosslat_flow_set_done(): shorter idle timeout */
 	struct rcu_head rcu;
 	u8 data[] __aligned(8);	/* value_size bytes of tracker state, zeroed at creation */
 };
@@ -45,6 +46,7 @@ struct crosslat_flow_table_params {
 	size_t value_size;
 	u32 max_entries;
 	u64 idle_timeout_ns;	/* 0: never idle-evicted */
+	u64 done_timeout_ns;	/* idle timeout of entries marked done (0: idle_timeout_ns) */
 	unsigned int gc_interval_ms;	/* 0: no periodic GC (crosslat_flow_table_gc() by hand) */
 	void (*on_evict)(struct crosslat_flow_table *t, struct crosslat_flow *f, void *priv);
 	void *priv;
@@ -78,7 +80,17 @@ struct crosslat_flow *crosslat_flow_lookup_or_create(struct crosslat_flow_table 
 						     const struct crosslat_flow_key *key, u64 now);
 
 /*
- * Evicts entries idle for longer than idle_timeout_ns, then, while the table holds more than
+ * Marks f finished (a closed connection): from now on it is evicted once idle for
+ * done_timeout_ns instead of idle_timeout_ns. Any context.
+ */
+static inline void crosslat_flow_set_done(struct crosslat_flow *f)
+{
+	if (!READ_ONCE(f->done))
+		WRITE_ONCE(f->done, true);
+}
+
+/*
+ * Evicts entries idle for longer than their timeout (idle or done), then, while the table holds more than
  * 7/8 of max_entries, the least recently seen ones until it holds 3/4. Process context.
  * Returns the number of entries evicted.
  */
@@ -86,5 +98,43 @@ unsigned int crosslat_flow_table_gc(struct crosslat_flow_table *t, u64 now);
 
 void crosslat_flow_table_stats(struct crosslat_flow_table *t,
 			       struct crosslat_flow_table_stats *st);
+
+/*
+ * Iteration that may stop and resume, for netlink dumps (process context). Every entry
+ * present from init to the end is returned at least once; entries added or removed meanwhile
+ * may or may not be, and a table resize may return an entry twice.
+ *
+ *	crosslat_flow_iter_init(t, &it);		(once; e.g. in a dump's start)
+ *	crosslat_flow_iter_begin(&it);			(enters an RCU read-side section)
+ *	while ((f = crosslat_flow_iter_next(&it))) {
+ *		if (!room_for(f)) {
+ *			crosslat_flow_iter_keep(&it);	(next call returns f again)
+ *			break;
+ *		}
+ *		...
+ *	}
+ *	crosslat_flow_iter_end(&it);			(leaves it; may sleep after this)
+ *	crosslat_flow_iter_exit(&it);			(once; e.g. in a dump's done)
+ */
+struct crosslat_flow_iter {
+	struct rhashtable_iter it;
+	bool keep;
+};
+
+void crosslat_flow_iter_init(struct crosslat_flow_table *t, struct crosslat_flow_iter *it);
+void crosslat_flow_iter_begin(struct crosslat_flow_iter *it);
+struct crosslat_flow *crosslat_flow_iter_next(struct crosslat_flow_iter *it);
+void crosslat_flow_iter_keep(struct crosslat_flow_iter *it);
+void crosslat_flow_iter_end(struct crosslat_flow_iter *it);
+void crosslat_flow_iter_exit(struct crosslat_flow_iter *it);
+
+/*
+ * Calls fn for every entry (process context; fn runs inside an RCU read-side section and
+ * must not sleep; the walk reschedules between batches). Returns the number of entries
+ * visited.
+ */
+unsigned int crosslat_flow_table_for_each(struct crosslat_flow_table *t,
+					  void (*fn)(struct crosslat_flow *f, void *arg),
+					  void *arg);
 
 #endif /* _CROSSLAT_FLOW_TABLE_H */

@@ -3,6 +3,7 @@
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include "nl_ext.h"
 #include "procfs.h"
 #include "stats.h"
 #include "version.h"
@@ -11,14 +12,15 @@ static struct proc_dir_entry *crosslat_dir;
 
 static int stats_show(struct seq_file *m, void *v)
 {
+	u64 val;
 	int i;
 
 	seq_printf(m, "version %s\n", CROSSLAT_VERSION);
 	for (i = 0; i < __CROSSLAT_STAT_MAX; i++) {
 		const char *name = crosslat_stats_name(i);
 
-		if (name)
-			seq_printf(m, "%s %llu\n", name, crosslat_stats_read(i));
+		if (name && crosslat_stats_value(i, &val))
+			seq_printf(m, "%s %llu\n", name, val);
 	}
 	return 0;
 }

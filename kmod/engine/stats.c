@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Engine-wide counters: per-CPU so hot paths never share a cache line, summed on read. */
+/*
+ * Engine counters: per-CPU so hot paths never share a cache line, summed on read. The names
+ * of every counter in the uapi enum live here, trackers' included, so /proc/crosslat/stats
+ * and crosslatctl agree; a tracker's values come from the tracker (crosslat_stats_value()).
+ */
 #include <linux/percpu.h>
 #include <linux/module.h>
 #include "stats.h"
@@ -13,6 +17,20 @@ static struct crosslat_counters __percpu *counters;
 static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_MARKS] = "marks",
 	[CROSSLAT_STAT_NL_INVALID] = "nl_invalid",
+	[CROSSLAT_STAT_RTT_NETNS] = "rtt_netns",
+	[CROSSLAT_STAT_RTT_FLOWS] = "rtt_flows",
+	[CROSSLAT_STAT_RTT_FLOWS_CREATED] = "rtt_flows_created",
+	[CROSSLAT_STAT_RTT_FULL_DROPS] = "rtt_full_drops",
+	[CROSSLAT_STAT_RTT_ALLOC_FAILS] = "rtt_alloc_fails",
+	[CROSSLAT_STAT_RTT_EVICTED_IDLE] = "rtt_evicted_idle",
+	[CROSSLAT_STAT_RTT_EVICTED_LRU] = "rtt_evicted_lru",
+	[CROSSLAT_STAT_RTT_PACKETS] = "rtt_packets",
+	[CROSSLAT_STAT_RTT_PARSE_ERRORS] = "rtt_parse_errors",
+	[CROSSLAT_STAT_RTT_SAMPLES] = "rtt_samples",
+	[CROSSLAT_STAT_RTT_RETRANS] = "rtt_retrans",
+	[CROSSLAT_STAT_RTT_ALERTS] = "rtt_alerts",
+	[CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED] = "rtt_alerts_suppressed",
+	[CROSSLAT_STAT_RTT_FLOW_REPORTS] = "rtt_flow_reports",
 };
 
 int crosslat_stats_init(void)

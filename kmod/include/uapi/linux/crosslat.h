@@ -9,6 +9,29 @@
  *                           CROSSLAT_A_MARK_LABEL (optional). Emits the crosslat_mark
  *                           tracepoint, so a tool can put a named marker into the kernel
  *                           trace (phase boundaries, test checkpoints, clock alignment).
+ *
+ * Commands served by crosslat_rtt.ko (-EOPNOTSUPP while it is not loaded)
+ *   CROSSLAT_CMD_FLOW_GET   (any user)   dump: one message per tracked TCP flow, each with
+ *                           one CROSSLAT_A_FLOW nest (CROSSLAT_FLOW_A_*). A request from a
+ *                           network namespace other than the initial one sees only that
+ *                           namespace's flows.
+ *   CROSSLAT_CMD_THRESH_SET (CAP_NET_ADMIN) request: CROSSLAT_A_THRESH (CROSSLAT_THRESH_A_*
+ *                           selector + CROSSLAT_THRESH_A_RTT_NS). Adds the rule, or replaces
+ *                           the rule with the same selector. -ENOSPC past
+ *                           CROSSLAT_THRESH_MAX_RULES.
+ *   CROSSLAT_CMD_THRESH_DEL (CAP_NET_ADMIN) request: CROSSLAT_A_THRESH (selector) deletes
+ *                           that rule (-ENOENT if none), or CROSSLAT_A_FLUSH deletes all.
+ *   CROSSLAT_CMD_THRESH_GET (any user)   dump: one message per rule, CROSSLAT_A_THRESH.
+ *
+ * Thresholds. A rule's selector is any combination of a network namespace (its inode
+ * number, as in /proc/<pid>/ns/net), a remote address prefix (family + address + length)
+ * and a port (matching the flow's local or remote port); the empty selector is the global
+ * rule. A flow takes the threshold of the most specific rule that matches it: a rule with a
+ * namespace beats one without; then the longer prefix wins; then a rule with a port beats
+ * one without. When a flow's smoothed RTT rises above its threshold, crosslat_rtt emits a
+ * crosslat_rtt_alert event (at most one per flow per alert interval; the others are counted
+ * as suppressed).
+ *
  * Invalid requests are refused with -EINVAL and an extack message.
  */
 #ifndef _UAPI_LINUX_CROSSLAT_H
@@ -24,6 +47,10 @@ enum crosslat_cmd {
 	CROSSLAT_CMD_UNSPEC,
 	CROSSLAT_CMD_GET_STATS,
 	CROSSLAT_CMD_MARK,
+	CROSSLAT_CMD_FLOW_GET,
+	CROSSLAT_CMD_THRESH_SET,
+	CROSSLAT_CMD_THRESH_DEL,
+	CROSSLAT_CMD_THRESH_GET,
 	__CROSSLAT_CMD_MAX
 };
 #define CROSSLAT_CMD_MAX (__CROSSLAT_CMD_MAX - 1)
@@ -35,6 +62,9 @@ enum crosslat_attr {
 	CROSSLAT_A_STATS,		/* nested: CROSSLAT_STAT_* u64 counters */
 	CROSSLAT_A_MARK_ID,		/* u64 */
 	CROSSLAT_A_MARK_LABEL,		/* NUL-terminated string, < CROSSLAT_MARK_LABEL_MAX */
+	CROSSLAT_A_FLOW,		/* nested: CROSSLAT_FLOW_A_* */
+	CROSSLAT_A_THRESH,		/* nested: CROSSLAT_THRESH_A_* */
+	CROSSLAT_A_FLUSH,		/* flag: THRESH_DEL removes every rule */
 	__CROSSLAT_A_MAX
 };
 #define CROSSLAT_A_MAX (__CROSSLAT_A_MAX - 1)
@@ -45,8 +75,92 @@ enum crosslat_stat {
 	CROSSLAT_STAT_PAD,
 	CROSSLAT_STAT_MARKS,		/* crosslat_mark events emitted */
 	CROSSLAT_STAT_NL_INVALID,	/* control requests refused as invalid */
+	/* crosslat_rtt.ko; present in replies only while it is loaded */
+	CROSSLAT_STAT_RTT_NETNS,	/* network namespaces with hooks registered (gauge) */
+	CROSSLAT_STAT_RTT_FLOWS,	/* flows in the table (gauge) */
+	CROSSLAT_STAT_RTT_FLOWS_CREATED,
+	CROSSLAT_STAT_RTT_FULL_DROPS,	/* new flows refused: table at max_flows */
+	CROSSLAT_STAT_RTT_ALLOC_FAILS,	/* new flows refused: out of memory */
+	CROSSLAT_STAT_RTT_EVICTED_IDLE,
+	CROSSLAT_STAT_RTT_EVICTED_LRU,
+	CROSSLAT_STAT_RTT_PACKETS,	/* TCP segments accounted */
+	CROSSLAT_STAT_RTT_PARSE_ERRORS,	/* packets whose headers did not parse: ignored */
+	CROSSLAT_STAT_RTT_SAMPLES,	/* RTT samples taken */
+	CROSSLAT_STAT_RTT_RETRANS,	/* retransmitted segments seen */
+	CROSSLAT_STAT_RTT_ALERTS,	/* crosslat_rtt_alert events emitted */
+	CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED,	/* alerts held back by the per-flow rate limit */
+	CROSSLAT_STAT_RTT_FLOW_REPORTS,	/* crosslat_rtt_flow_stats events emitted */
 	__CROSSLAT_STAT_MAX
 };
 #define CROSSLAT_STAT_MAX (__CROSSLAT_STAT_MAX - 1)
+
+/*
+ * One tracked TCP flow, inside CROSSLAT_A_FLOW. The flow is oriented from the host that saw
+ * it: "local" is the namespace's own end, "out" what it sent, "in" what it received. Times
+ * are CLOCK_MONOTONIC nanoseconds (the clock LTTng's kernel traces use); durations are ns;
+ * byte counts are TCP payload bytes; throughputs are payload bytes per second between the
+ * first and last packet. RTT fields are absent until the flow has an RTT sample, APP_*
+ * fields until it has an application-latency sample.
+ */
+enum crosslat_flow_attr {
+	CROSSLAT_FLOW_A_UNSPEC,
+	CROSSLAT_FLOW_A_PAD,
+	CROSSLAT_FLOW_A_NETNS_COOKIE,	/* u64: the namespace's cookie (SO_NETNS_COOKIE) */
+	CROSSLAT_FLOW_A_NETNS_INUM,	/* u32: the namespace's inode number */
+	CROSSLAT_FLOW_A_FAMILY,		/* u8: AF_INET or AF_INET6 */
+	CROSSLAT_FLOW_A_LADDR,		/* binary: 4 or 16 bytes, network order */
+	CROSSLAT_FLOW_A_RADDR,
+	CROSSLAT_FLOW_A_LPORT,		/* u16, host order */
+	CROSSLAT_FLOW_A_RPORT,
+	CROSSLAT_FLOW_A_FIRST_NS,	/* u64: first packet seen */
+	CROSSLAT_FLOW_A_LAST_NS,	/* u64: latest packet seen */
+	CROSSLAT_FLOW_A_SRTT_NS,	/* u64: smoothed RTT (gain 1/8) */
+	CROSSLAT_FLOW_A_RTT_MIN_NS,
+	CROSSLAT_FLOW_A_RTT_MAX_NS,
+	CROSSLAT_FLOW_A_RTT_LAST_NS,
+	CROSSLAT_FLOW_A_RTT_SAMPLES,	/* u64 */
+	CROSSLAT_FLOW_A_APP_AVG_NS,	/* u64: server think time, smoothed (gain 1/8) */
+	CROSSLAT_FLOW_A_APP_MAX_NS,
+	CROSSLAT_FLOW_A_APP_SAMPLES,
+	CROSSLAT_FLOW_A_BYTES_OUT,	/* u64 */
+	CROSSLAT_FLOW_A_BYTES_IN,
+	CROSSLAT_FLOW_A_PKTS_OUT,
+	CROSSLAT_FLOW_A_PKTS_IN,
+	CROSSLAT_FLOW_A_RETRANS_SEGS,	/* u64: segments resent below the highest sent */
+	CROSSLAT_FLOW_A_RETRANS_BYTES,
+	CROSSLAT_FLOW_A_KARN_SKIPPED,	/* u64: ACKs that gave no sample (retransmitted data) */
+	CROSSLAT_FLOW_A_THROUGHPUT_OUT,	/* u64: bytes per second */
+	CROSSLAT_FLOW_A_THROUGHPUT_IN,
+	CROSSLAT_FLOW_A_THRESH_NS,	/* u64: this flow's alert threshold, absent without one */
+	CROSSLAT_FLOW_A_ALERTS,		/* u64: alerts emitted for this flow */
+	CROSSLAT_FLOW_A_CLOSED,		/* flag: FIN seen both ways, or RST */
+	__CROSSLAT_FLOW_A_MAX
+};
+#define CROSSLAT_FLOW_A_MAX (__CROSSLAT_FLOW_A_MAX - 1)
+
+/* Most threshold rules crosslat_rtt keeps at once. */
+#define CROSSLAT_THRESH_MAX_RULES	64
+
+/*
+ * One threshold rule, inside CROSSLAT_A_THRESH. Selector attributes left out match
+ * anything. PREFIX needs FAMILY and PREFIX_LEN (at most 32 or 128); bits of PREFIX past
+ * PREFIX_LEN must be zero. RTT_NS (1 ns .. 3600 s) is required by THRESH_SET and ignored by
+ * THRESH_DEL.
+ */
+enum crosslat_thresh_attr {
+	CROSSLAT_THRESH_A_UNSPEC,
+	CROSSLAT_THRESH_A_PAD,
+	CROSSLAT_THRESH_A_NETNS_INUM,	/* u32 */
+	CROSSLAT_THRESH_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	CROSSLAT_THRESH_A_PREFIX,	/* binary: 4 or 16 bytes, network order */
+	CROSSLAT_THRESH_A_PREFIX_LEN,	/* u8 */
+	CROSSLAT_THRESH_A_PORT,		/* u16, host order, not 0 */
+	CROSSLAT_THRESH_A_RTT_NS,	/* u64 */
+	__CROSSLAT_THRESH_A_MAX
+};
+#define CROSSLAT_THRESH_A_MAX (__CROSSLAT_THRESH_A_MAX - 1)
+
+/* Longest threshold, in ns (an hour). */
+#define CROSSLAT_THRESH_RTT_MAX_NS	3600000000000ULL
 
 #endif /* _UAPI_LINUX_CROSSLAT_H */

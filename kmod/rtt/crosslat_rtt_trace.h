@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Tracepoints of crosslat_rtt.ko (TRACE_SYSTEM crosslat_rtt). Each has a mirror in
+ * kmod/lttng/events/crosslat_rtt.h; `make check` verifies the two lists match.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM crosslat_rtt
+
+#if !defined(_CROSSLAT_RTT_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _CROSSLAT_RTT_TRACE_H
+
+#include <linux/tracepoint.h>
+#include "rtt/rtt_report.h"
+
+#define CROSSLAT_RTT_TUPLE_ASSIGN(tp)					\
+	do {								\
+		__entry->netns_cookie = (tp)->netns_cookie;		\
+		__entry->netns_inum = (tp)->netns_inum;			\
+		__entry->family = (tp)->family;				\
+		crosslat_rtt_addr16(__entry->laddr, (tp)->laddr, (tp)->family); \
+		crosslat_rtt_addr16(__entry->raddr, (tp)->raddr, (tp)->family); \
+		__entry->lport = (tp)->lport;				\
+		__entry->rport = (tp)->rport;				\
+	} while (0)
+
+/* Addresses are recorded as IPv6, IPv4 as IPv4-mapped (::ffff:a.b.c.d). */
+#define CROSSLAT_RTT_TUPLE_FMT	"netns=%u [%pI6c]:%u -> [%pI6c]:%u"
+
+/*
+ * crosslat_rtt_alert - a flow's smoothed RTT is above its threshold
+ * @r:          the flow (srtt_ns and thresh_ns are the values compared)
+ * @rtt_ns:     the RTT sample that moved srtt_ns
+ * @crossing:   srtt_ns was at or below the threshold before this sample
+ * @suppressed: crossings held back by the rate limit since the previous alert of the flow
+ */
+TRACE_EVENT(crosslat_rtt_alert,
+	TP_PROTO(const struct crosslat_rtt_report *r, u64 rtt_ns, bool crossing, u32 suppressed),
+	TP_ARGS(r, rtt_ns, crossing, suppressed),
+	TP_STRUCT__entry(
+		__field(u64, netns_cookie)
+		__field(u32, netns_inum)
+		__field(u8, family)
+		__array(u8, laddr, 16)
+		__array(u8, raddr, 16)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u64, srtt_ns)
+		__field(u64, rtt_ns)
+		__field(u64, thresh_ns)
+		__field(u64, rtt_samples)
+		__field(u64, retrans_segs)
+		__field(u8, crossing)
+		__field(u32, suppressed)
+	),
+	TP_fast_assign(
+		CROSSLAT_RTT_TUPLE_ASSIGN(&r->t);
+		__entry->srtt_ns = r->srtt_ns;
+		__entry->rtt_ns = rtt_ns;
+		__entry->thresh_ns = r->thresh_ns;
+		__entry->rtt_samples = r->rtt_samples;
+		__entry->retrans_segs = r->retrans_segs;
+		__entry->crossing = crossing;
+		__entry->suppressed = suppressed;
+	),
+	TP_printk(CROSSLAT_RTT_TUPLE_FMT " srtt=%llu rtt=%llu thresh=%llu crossing=%u suppressed=%u",
+		  __entry->netns_inum, __entry->laddr, __entry->lport, __entry->raddr,
+		  __entry->rport, __entry->srtt_ns, __entry->rtt_ns, __entry->thresh_ns,
+		  __entry->crossing, __entry->suppressed)
+);
+
+/*
+ * crosslat_rtt_flow_stats - a flow's metrics: periodically while it is active, and once more
+ * when it closes, is restarted or leaves the table, so a trace holds every flow's final
+ * figures. @reason is an enum crosslat_rtt_report_reason.
+ */
+TRACE_EVENT(crosslat_rtt_flow_stats,
+	TP_PROTO(const struct crosslat_rtt_report *r, u8 reason),
+	TP_ARGS(r, reason),
+	TP_STRUCT__entry(
+		__field(u64, netns_cookie)
+		__field(u32, netns_inum)
+		__field(u8, family)
+		__array(u8, laddr, 16)
+		__array(u8, raddr, 16)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u8, reason)
+		__field(u8, closed)
+		__field(u64, first_ns)
+		__field(u64, last_ns)
+		__field(u64, srtt_ns)
+		__field(u64, rtt_min_ns)
+		__field(u64, rtt_max_ns)
+		__field(u64, rtt_last_ns)
+		__field(u64, rtt_samples)
+		__field(u64, app_avg_ns)
+		__field(u64, app_max_ns)
+		__field(u64, app_samples)
+		__field(u64, bytes_out)
+		__field(u64, bytes_in)
+		__field(u64, pkts_out)
+		__field(u64, pkts_in)
+		__field(u64, retrans_segs)
+		__field(u64, retrans_bytes)
+		__field(u64, throughput_out)
+		__field(u64, throughput_in)
+		__field(u64, thresh_ns)
+		__field(u64, alerts)
+	),
+	TP_fast_assign(
+		CROSSLAT_RTT_TUPLE_ASSIGN(&r->t);
+		__entry->reason = reason;
+		__entry->closed = r->closed;
+		__entry->first_ns = r->first_ns;
+		__entry->last_ns = r->last_ns;
+		__entry->srtt_ns = r->srtt_ns;
+		__entry->rtt_min_ns = r->rtt_min_ns;
+		__entry->rtt_max_ns = r->rtt_max_ns;
+		__entry->rtt_last_ns = r->rtt_last_ns;
+		__entry->rtt_samples = r->rtt_samples;
+		__entry->app_avg_ns = r->app_avg_ns;
+		__entry->app_max_ns = r->app_max_ns;
+		__entry->app_samples = r->app_samples;
+		__entry->bytes_out = r->bytes_out;
+		__entry->bytes_in = r->bytes_in;
+		__entry->pkts_out = r->pkts_out;
+		__entry->pkts_in = r->pkts_in;
+		__entry->retrans_segs = r->retrans_segs;
+		__entry->retrans_bytes = r->retrans_bytes;
+		__entry->throughput_out = r->throughput_out;
+		__entry->throughput_in = r->throughput_in;
+		__entry->thresh_ns = r->thresh_ns;
+		__entry->alerts = r->alerts;
+	),
+	TP_printk(CROSSLAT_RTT_TUPLE_FMT " reason=%u srtt=%llu min=%llu max=%llu samples=%llu app=%llu bytes_out=%llu bytes_in=%llu retrans=%llu",
+		  __entry->netns_inum, __entry->laddr, __entry->lport, __entry->raddr,
+		  __entry->rport, __entry->reason, __entry->srtt_ns, __entry->rtt_min_ns,
+		  __entry->rtt_max_ns, __entry->rtt_samples, __entry->app_avg_ns,
+		  __entry->bytes_out, __entry->bytes_in, __entry->retrans_segs)
+);
+
+/*
+ * crosslat_rtt_sample - one RTT sample (off by default: module parameter sample_every=N
+ * emits one sample in N per flow)
+ */
+TRACE_EVENT(crosslat_rtt_sample,
+	TP_PROTO(const struct crosslat_rtt_tuple *t, u64 rtt_ns, u64 srtt_ns),
+	TP_ARGS(t, rtt_ns, srtt_ns),
+	TP_STRUCT__entry(
+		__field(u64, netns_cookie)
+		__field(u32, netns_inum)
+		__field(u8, family)
+		__array(u8, laddr, 16)
+		__array(u8, raddr, 16)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u64, rtt_ns)
+		__field(u64, srtt_ns)
+	),
+	TP_fast_assign(
+		CROSSLAT_RTT_TUPLE_ASSIGN(t);
+		__entry->rtt_ns = rtt_ns;
+		__entry->srtt_ns = srtt_ns;
+	),
+	TP_printk(CROSSLAT_RTT_TUPLE_FMT " rtt=%llu srtt=%llu",
+		  __entry->netns_inum, __entry->laddr, __entry->lport, __entry->raddr,
+		  __entry->rport, __entry->rtt_ns, __entry->srtt_ns)
+);
+
+#endif /* _CROSSLAT_RTT_TRACE_H */
+
+/* This part must be outside the include guard. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE crosslat_rtt_trace
+#include <trace/define_trace.h>

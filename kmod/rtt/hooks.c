@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Netfilter hooks of crosslat_rtt, in every network namespace: LOCAL_OUT sees what the
+ * namespace's sockets send (before GSO splits it), LOCAL_IN what they receive (after GRO
+ * merged it), IPv4 and IPv6. Both run after destination NAT and before the reply's source
+ * NAT is undone, so one connection has the same tuple both ways. Each TCP segment is handed
+ * to the portable tracker (core/rtt_track.c) under its flow's lock.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/ktime.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "core/pkt_parse.h"
+#include "crosslat_rtt_trace.h"
+#include "rtt.h"
+
+/*
+ * Headers are parsed from at most this many bytes at the network header: an IPv6 header
+ * with some extension headers, or IPv4 with options, plus a TCP header with options.
+ */
+#define RTT_HDR_MAX	192
+
+static atomic_t hooked_netns = ATOMIC_INIT(0);
+
+unsigned int rtt_hooks_netns(void)
+{
+	return atomic_read(&hooked_netns);
+}
+
+/* Events to emit once the flow lock is dropped. */
+struct rtt_pending {
+	u32 ev;
+	bool report;		/* rep is filled */
+	bool alert, crossing, close, reuse, sample;
+	u32 suppressed;
+	u64 rtt_ns, srtt_ns;
+	struct crosslat_rtt_report rep;
+};
+
+static void flow_start(struct rtt_flow_val *v, const struct crosslat_flow *f, struct net *net,
+		       u64 now)
+{
+	crosslat_rtt_flow_init(&v->rtt, now);
+	v->thresh_ns = 0;
+	v->thresh_gen = 0;
+	v->last_alert_ns = 0;
+	v->alerts = 0;
+	v->reported_pkts = 0;
+	v->suppressed = 0;
+	v->sample_ctr = 0;
+	v->above = 0;
+	v->has_syn = 0;
+	v->fin_out = 0;
+	v->fin_in = 0;
+	v->closed = 0;
+	v->netns_inum = net->ns.inum;
+	v->inited = 1;
+}
+
+/* Alert decision after an RTT sample moved the smoothed RTT. Under the flow lock. */
+static void check_threshold(const struct crosslat_flow *f, struct rtt_flow_val *v, u64 now,
+			    struct rtt_pending *p)
+{
+	u64 srtt = v->rtt.rtt.avg_ns;
+	u64 interval = (u64)READ_ONCE(crosslat_rtt_alert_interval_ms) * NSEC_PER_MSEC;
+	u32 gen = rtt_thresh_gen();
+	bool crossing;
+
+	if (unlikely(v->thresh_gen != gen)) {
+		struct crosslat_thresh_flow tf = {
+			.netns_inum = v->netns_inum,
+			.family = f->key.family,
+			.lport = ntohs(f->key.lport),
+			.rport = ntohs(f->key.rport),
+		};
+
+		memcpy(tf.raddr, f->key.raddr, sizeof(tf.raddr));
+		v->thresh_ns = rtt_thresh_lookup(&tf, &v->thresh_gen);
+	}
+	if (!v->thresh_ns || srtt <= v->thresh_ns) {
+		v->above = 0;
+		return;
+	}
+	crossing = !v->above;
+	v->above = 1;
+	if (v->last_alert_ns && now - v->last_alert_ns < interval) {
+		if (crossing) {
+			v->suppressed++;
+			rtt_count(CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED);
+		}
+		return;
+	}
+	v->last_alert_ns = now;
+	v->alerts++;
+	p->alert = true;
+	p->crossing = crossing;
+	p->suppressed = v->suppressed;
+	v->suppressed = 0;
+}
+
+/* Accounts one parsed TCP segment on its flow. Under the flow lock. */
+static void flow_update(struct crosslat_flow *f, struct rtt_flow_val *v, struct net *net,
+			const struct crosslat_pkt *pkt, bool egress, u64 now,
+			struct rtt_pending *p)
+{
+	struct crosslat_rtt_result res;
+	u8 flags = pkt->tcp.flags;
+	unsigned int n;
+
+	if (unlikely(!v->inited)) {
+		flow_start(v, f, net, now);
+	} else if (unlikely((flags & (CROSSLAT_TCP_FLAG_SYN | CROSSLAT_TCP_FLAG_ACK)) ==
+			    CROSSLAT_TCP_FLAG_SYN) &&
+		   (!v->has_syn || v->syn_seq != pkt->tcp.seq)) {
+		/* A new connection on a known tuple: report the old one, start over. */
+		if (v->rtt.pkts_in + v->rtt.pkts_out != v->reported_pkts &&
+		    trace_crosslat_rtt_flow_stats_enabled()) {
+			rtt_report_fill(f, v, &p->rep);
+			p->report = true;
+			p->reuse = true;
+		}
+		flow_start(v, f, net, now);
+	}
+	if ((flags & (CROSSLAT_TCP_FLAG_SYN | CROSSLAT_TCP_FLAG_ACK)) == CROSSLAT_TCP_FLAG_SYN) {
+		v->has_syn = 1;
+		v->syn_seq = pkt->tcp.seq;
+	}
+
+	if (egress)
+		p->ev = crosslat_rtt_on_egress(&v->rtt, pkt, now, &res);
+	else
+		p->ev = crosslat_rtt_on_ingress(&v->rtt, pkt, now, &res);
+
+	if (p->ev & CROSSLAT_RTT_EV_SAMPLE) {
+		check_threshold(f, v, now, p);
+		n = READ_ONCE(crosslat_rtt_sample_every);
+		if (n && ++v->sample_ctr >= n) {
+			v->sample_ctr = 0;
+			p->sample = true;
+			p->rtt_ns = res.rtt_ns;
+			p->srtt_ns = v->rtt.rtt.avg_ns;
+		}
+		if (p->alert)
+			p->rtt_ns = res.rtt_ns;
+	}
+
+	if (flags & (CROSSLAT_TCP_FLAG_FIN | CROSSLAT_TCP_FLAG_RST)) {
+		if (flags & CROSSLAT_TCP_FLAG_FIN) {
+			if (egress)
+				v->fin_out = 1;
+			else
+				v->fin_in = 1;
+		}
+		if (!v->closed &&
+		    ((flags & CROSSLAT_TCP_FLAG_RST) || (v->fin_out && v->fin_in))) {
+			v->closed = 1;
+			crosslat_flow_set_done(f);
+			p->close = true;
+		}
+	}
+	/* A snapshot for the events that need one, unless a reuse report already took it. */
+	if (!p->report && (p->alert || (p->close && trace_crosslat_rtt_flow_stats_enabled()) ||
+			   p->sample)) {
+		rtt_report_fill(f, v, &p->rep);
+		p->report = true;
+		if (p->close)
+			v->reported_pkts = v->rtt.pkts_in + v->rtt.pkts_out;
+	}
+}
+
+static void emit_pending(struct rtt_pending *p)
+{
+	if (p->ev & CROSSLAT_RTT_EV_SAMPLE)
+		rtt_count(CROSSLAT_STAT_RTT_SAMPLES);
+	if (p->ev & CROSSLAT_RTT_EV_RETRANS)
+		rtt_count(CROSSLAT_STAT_RTT_RETRANS);
+	if (!p->report)
+		return;
+	if (p->reuse)
+		rtt_report_emit(&p->rep, CROSSLAT_RTT_REPORT_REUSE);
+	if (p->alert) {
+		trace_crosslat_rtt_alert(&p->rep, p->rtt_ns, p->crossing, p->suppressed);
+		rtt_count(CROSSLAT_STAT_RTT_ALERTS);
+	}
+	if (p->sample)
+		trace_crosslat_rtt_sample(&p->rep.t, p->rtt_ns, p->srtt_ns);
+	if (p->close && !p->reuse)
+		rtt_report_emit(&p->rep, CROSSLAT_RTT_REPORT_CLOSE);
+}
+
+/* Quick filter on the network header: could this be TCP? */
+static bool maybe_tcp(const struct sk_buff *skb, u8 pf)
+{
+	if (pf == NFPROTO_IPV4)
+		return ip_hdr(skb)->protocol == IPPROTO_TCP;
+	return ipv6_hdr(skb)->nexthdr == IPPROTO_TCP || ipv6_ext_hdr(ipv6_hdr(skb)->nexthdr);
+}
+
+static void rtt_packet(struct sk_buff *skb, const struct nf_hook_state *state, bool egress)
+{
+	struct net *net = state->net;
+	struct crosslat_flow_key key;
+	struct crosslat_pkt pkt;
+	struct rtt_pending p;
+	struct crosslat_flow *f;
+	struct rtt_flow_val *v;
+	u8 buf[RTT_HDR_MAX];
+	unsigned int avail, want;
+	const u8 *data;
+	int noff, err;
+	u64 now;
+
+	if (!maybe_tcp(skb, state->pf))
+		return;
+	noff = skb_network_offset(skb);
+	avail = skb->len - noff;
+	want = min_t(unsigned int, avail, RTT_HDR_MAX);
+	data = skb_header_pointer(skb, noff, want, buf);
+	if (unlikely(!data)) {
+		rtt_count(CROSSLAT_STAT_RTT_PARSE_ERRORS);
+		return;
+	}
+	err = crosslat_pkt_parse(data, want, CROSSLAT_PKT_L3, &pkt);
+	if (unlikely(err)) {
+		rtt_count(CROSSLAT_STAT_RTT_PARSE_ERRORS);
+		return;
+	}
+	if (!pkt.l4_valid || pkt.l4_proto != CROSSLAT_IPPROTO_TCP)
+		return;
+	/* Only the headers were copied: the payload is the rest of the (GSO/GRO) packet. */
+	if (pkt.truncated)
+		pkt.payload_len = avail - pkt.payload_off;
+
+	memset(&key, 0, sizeof(key));
+	key.netns = net->net_cookie;
+	key.family = pkt.family;
+	key.proto = IPPROTO_TCP;
+	if (egress) {
+		memcpy(key.laddr, pkt.saddr, sizeof(key.laddr));
+		memcpy(key.raddr, pkt.daddr, sizeof(key.raddr));
+		key.lport = htons(pkt.sport);
+		key.rport = htons(pkt.dport);
+	} else {
+		memcpy(key.laddr, pkt.daddr, sizeof(key.laddr));
+		memcpy(key.raddr, pkt.saddr, sizeof(key.raddr));
+		key.lport = htons(pkt.dport);
+		key.rport = htons(pkt.sport);
+	}
+
+	now = ktime_get_ns();
+	/* Netfilter hooks run inside rcu_read_lock(). */
+	f = crosslat_flow_lookup_or_create(crosslat_rtt_flows, &key, now);
+	if (!f)
+		return;		/* table full or no memory: counted by the table */
+	rtt_count(CROSSLAT_STAT_RTT_PACKETS);
+	v = (struct rtt_flow_val *)f->data;
+	p.ev = 0;
+	p.report = p.alert = p.close = p.reuse = p.sample = false;
+	/* LOCAL_OUT may run in process context with BHs enabled. */
+	spin_lock_bh(&f->lock);
+	flow_update(f, v, net, &pkt, egress, now, &p);
+	spin_unlock_bh(&f->lock);
+	emit_pending(&p);
+}
+
+static unsigned int rtt_hook_out(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	rtt_packet(skb, state, true);
+	return NF_ACCEPT;
+}
+
+static unsigned int rtt_hook_in(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	rtt_packet(skb, state, false);
+	return NF_ACCEPT;
+}
+
+/* After destination NAT (-100) on the way out, before the reply's source NAT (100) on the way in. */
+#define RTT_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 1)
+
+static const struct nf_hook_ops rtt_nf_ops[] = {
+	{ .hook = rtt_hook_out, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_OUT,
+	  .priority = RTT_HOOK_PRIORITY },
+	{ .hook = rtt_hook_in, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_IN,
+	  .priority = RTT_HOOK_PRIORITY },
+	{ .hook = rtt_hook_out, .pf = NFPROTO_IPV6, .hooknum = NF_INET_LOCAL_OUT,
+	  .priority = RTT_HOOK_PRIORITY },
+	{ .hook = rtt_hook_in, .pf = NFPROTO_IPV6, .hooknum = NF_INET_LOCAL_IN,
+	  .priority = RTT_HOOK_PRIORITY },
+};
+
+static int __net_init rtt_net_init(struct net *net)
+{
+	int err = nf_register_net_hooks(net, rtt_nf_ops, ARRAY_SIZE(rtt_nf_ops));
+
+	if (!err)
+		atomic_inc(&hooked_netns);
+	return err;
+}
+
+static void __net_exit rtt_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, rtt_nf_ops, ARRAY_SIZE(rtt_nf_ops));
+	atomic_dec(&hooked_netns);
+}
+
+static struct pernet_operations rtt_net_ops = {
+	.init = rtt_net_init,
+	.exit = rtt_net_exit,
+};
+
+int rtt_hooks_init(void)
+{
+	return register_pernet_subsys(&rtt_net_ops);
+}
+
+void rtt_hooks_exit(void)
+{
+	/* Unregisters the hooks of every namespace; in-flight hook calls finish first. */
+	unregister_pernet_subsys(&rtt_net_ops);
+}
