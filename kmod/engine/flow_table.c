@@ -13,6 +13,8 @@
 
 struct crosslat_flow_table {
 	struct rhashtable ht;
+	struct kmem_cache *cache;	/* entries: sizeof(struct crosslat_flow) + value_size */
+	char cache_name[32];
 	struct crosslat_flow_table_params p;
 	struct rhashtable_params ht_params;
 	atomic_t count;
@@ -51,13 +53,14 @@ struct crosslat_flow *crosslat_flow_lookup_or_create(struct crosslat_flow_table 
 		atomic64_inc(&t->full_drops);
 		return NULL;
 	}
-	f = kzalloc(sizeof(*f) + t->p.value_size, GFP_ATOMIC | __GFP_NOWARN);
+	f = kmem_cache_zalloc(t->cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!f) {
 		atomic_dec(&t->count);
 		atomic64_inc(&t->alloc_fails);
 		return NULL;
 	}
 	f->key = *key;
+	f->cache = t->cache;
 	spin_lock_init(&f->lock);
 	f->created_ns = now;
 	f->last_seen_ns = now;
@@ -67,7 +70,7 @@ struct crosslat_flow *crosslat_flow_lookup_or_create(struct crosslat_flow_table 
 		return f;
 	}
 	/* Never published: no grace period needed. */
-	kfree(f);
+	kmem_cache_free(t->cache, f);
 	atomic_dec(&t->count);
 	if (IS_ERR(old)) {
 		atomic64_inc(&t->alloc_fails);
@@ -78,6 +81,13 @@ struct crosslat_flow *crosslat_flow_lookup_or_create(struct crosslat_flow_table 
 }
 EXPORT_SYMBOL_GPL(crosslat_flow_lookup_or_create);
 
+static void free_rcu_cb(struct rcu_head *head)
+{
+	struct crosslat_flow *f = container_of(head, struct crosslat_flow, rcu);
+
+	kmem_cache_free(f->cache, f);
+}
+
 /* Removes f unless another evictor got there first; true if this call removed it. */
 static bool evict(struct crosslat_flow_table *t, struct crosslat_flow *f)
 {
@@ -86,7 +96,7 @@ static bool evict(struct crosslat_flow_table *t, struct crosslat_flow *f)
 	atomic_dec(&t->count);
 	if (t->p.on_evict)
 		t->p.on_evict(t, f, t->p.priv);
-	kfree_rcu(f, rcu);
+	call_rcu(&f->rcu, free_rcu_cb);
 	return true;
 }
 
@@ -190,8 +200,18 @@ struct crosslat_flow_table *crosslat_flow_table_create(const struct crosslat_flo
 	if (!t)
 		return ERR_PTR(-ENOMEM);
 	t->p = *p;
+	/* A cache of the exact entry size: kmalloc would round it up to a power of two. */
+	snprintf(t->cache_name, sizeof(t->cache_name), "crosslat_flow_%s",
+		 p->name ? p->name : "anon");
+	t->cache = kmem_cache_create(t->cache_name, sizeof(struct crosslat_flow) + p->value_size,
+				     __alignof__(struct crosslat_flow), 0, NULL);
+	if (!t->cache) {
+		kfree(t);
+		return ERR_PTR(-ENOMEM);
+	}
 	err = rhashtable_init(&t->ht, &flow_ht_params);
 	if (err) {
+		kmem_cache_destroy(t->cache);
 		kfree(t);
 		return ERR_PTR(err);
 	}
@@ -212,7 +232,7 @@ static void destroy_one(void *ptr, void *arg)
 
 	if (t->p.on_evict)
 		t->p.on_evict(t, f, t->p.priv);
-	kfree(f);
+	kmem_cache_free(t->cache, f);
 }
 
 void crosslat_flow_table_destroy(struct crosslat_flow_table *t)
@@ -222,6 +242,9 @@ void crosslat_flow_table_destroy(struct crosslat_flow_table *t)
 	/* Callers have stopped lookups; wait out the readers that were still inside. */
 	synchronize_rcu();
 	rhashtable_free_and_destroy(&t->ht, destroy_one, t);
+	/* Entries evicted earlier are freed by RCU callbacks: let them all run first. */
+	rcu_barrier();
+	kmem_cache_destroy(t->cache);
 	kfree(t);
 }
 EXPORT_SYMBOL_GPL(crosslat_flow_table_destroy);

@@ -2,8 +2,9 @@
 /*
  * Bounded per-flow tables keyed by (netns cookie, local/remote address and port, protocol),
  * the state store every crosslat tracker uses. Lookups are RCU-safe from softirq context;
- * creation is capped (max_entries) and counted when refused; idle and least-recently-seen
- * entries are evicted by deferrable work; entries are freed after an RCU grace period.
+ * creation is capped (max_entries) and counted when refused; entries come from a slab
+ * cache of their exact size; idle and least-recently-seen entries are evicted by deferrable
+ * work and freed after an RCU grace period.
  */
 #ifndef _CROSSLAT_FLOW_TABLE_H
 #define _CROSSLAT_FLOW_TABLE_H
@@ -32,6 +33,7 @@ struct crosslat_flow {
 	u64 last_seen_ns;	/* READ_ONCE/WRITE_ONCE: touched without the lock */
 	bool done;		/* set by crosslat_flow_set_done(): shorter idle timeout */
 	struct rcu_head rcu;
+	struct kmem_cache *cache;	/* the table's entry cache, for the RCU free */
 	u8 data[] __aligned(8);	/* value_size bytes of tracker state, zeroed at creation */
 };
 
@@ -42,7 +44,7 @@ struct crosslat_flow_table;
  * entry still readable and no table lock held, from process context (the GC work or destroy).
  */
 struct crosslat_flow_table_params {
-	const char *name;
+	const char *name;	/* names the entry cache: /sys/kernel/slab/crosslat_flow_<name> */
 	size_t value_size;
 	u32 max_entries;
 	u64 idle_timeout_ns;	/* 0: never idle-evicted */
@@ -56,7 +58,7 @@ struct crosslat_flow_table_params {
 struct crosslat_flow_table_stats {
 	u64 entries;
 	u64 inserted;
-	u64 full_drops;		/* creation refused: table at max_entries */
+	u64 full_drops;		/* creations refused (one per call): table at max_entries */
 	u64 alloc_fails;	/* creation refused: GFP_ATOMIC allocation failed */
 	u64 insert_races;	/* another CPU created the same flow first */
 	u64 evicted_idle;

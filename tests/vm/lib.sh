@@ -35,9 +35,72 @@ load_engine() {
 	insmod "$k"
 }
 
+# Modules crosslat loads, dependents first: the order to unload them in.
+CROSSLAT_MODULES="lttng_probe_crosslat_rtt lttng_probe_crosslat crosslat_rtt crosslat"
+
 unload_engine() {
-	if lsmod | grep -q '^lttng_probe_crosslat '; then rmmod lttng_probe_crosslat; fi
-	if lsmod | grep -q '^crosslat '; then rmmod crosslat; fi
+	local m
+	for m in $CROSSLAT_MODULES; do
+		if lsmod | grep -q "^$m "; then rmmod "$m"; fi
+	done
+}
+
+# load_rtt [PARAM=VALUE...]: the engine, then crosslat_rtt.ko with fresh state.
+load_rtt() {
+	load_engine
+	if lsmod | grep -q '^crosslat_rtt '; then rmmod crosslat_rtt; fi
+	insmod "$(ko crosslat_rtt)" "$@"
+}
+
+# ---- two namespaces over a veth pair ----
+# netns_pair: namespaces cla (10.9.0.1, fd09::1, veth cla0) and clb (10.9.0.2, fd09::2,
+# veth clb0), loopback up; removed by netns_pair_del (scenarios trap it on EXIT).
+NS_A=cla NS_B=clb IP_A=10.9.0.1 IP_B=10.9.0.2 IP6_A=fd09::1 IP6_B=fd09::2
+netns_pair() {
+	netns_pair_del
+	ip netns add $NS_A
+	ip netns add $NS_B
+	ip link add cla0 netns $NS_A type veth peer name clb0 netns $NS_B
+	ip -n $NS_A addr add $IP_A/24 dev cla0
+	ip -n $NS_B addr add $IP_B/24 dev clb0
+	ip -n $NS_A addr add $IP6_A/64 dev cla0 nodad
+	ip -n $NS_B addr add $IP6_B/64 dev clb0 nodad
+	ip -n $NS_A link set lo up
+	ip -n $NS_B link set lo up
+	ip -n $NS_A link set cla0 up
+	ip -n $NS_B link set clb0 up
+}
+
+netns_pair_del() {
+	local ns
+	for ns in $NS_A $NS_B; do
+		[ -e "/run/netns/$ns" ] || continue
+		ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
+		ip netns del "$ns"
+	done
+}
+
+# Inode number of namespace NAME's network namespace (what crosslat reports as netns_inum).
+netns_inum() {
+	stat -L -c %i "/run/netns/$1"
+}
+
+# flows_json [JQ-FILTER]: crosslatctl flows --json, narrowed by a jq select() expression.
+flows_json() {
+	"$CROSSLATCTL" flows --json | jq -c "map(select(${1:-true}))"
+}
+
+# within_pct WHAT GOT WANT PCT: |GOT - WANT| <= PCT% of WANT (numbers may be fractional).
+within_pct() {
+	awk -v g="$2" -v w="$3" -v p="$4" 'BEGIN { d = g - w; if (d < 0) d = -d;
+		exit !(w != 0 && d <= w * p / 100) }' ||
+		fail "$1: got $2, want $3 within $4%"
+	say "ok: $1 = $2 (want $3 within $4%)"
+}
+
+# ns_to_ms NS: nanoseconds as milliseconds with 3 decimals.
+ns_to_ms() {
+	awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e6 }'
 }
 
 # Value of counter NAME in /proc/crosslat/stats.

@@ -79,8 +79,8 @@ enum crosslat_stat {
 	CROSSLAT_STAT_RTT_NETNS,	/* network namespaces with hooks registered (gauge) */
 	CROSSLAT_STAT_RTT_FLOWS,	/* flows in the table (gauge) */
 	CROSSLAT_STAT_RTT_FLOWS_CREATED,
-	CROSSLAT_STAT_RTT_FULL_DROPS,	/* new flows refused: table at max_flows */
-	CROSSLAT_STAT_RTT_ALLOC_FAILS,	/* new flows refused: out of memory */
+	CROSSLAT_STAT_RTT_FULL_DROPS,	/* packets of untracked flows refused an entry: table full */
+	CROSSLAT_STAT_RTT_ALLOC_FAILS,	/* packets of untracked flows refused an entry: no memory */
 	CROSSLAT_STAT_RTT_EVICTED_IDLE,
 	CROSSLAT_STAT_RTT_EVICTED_LRU,
 	CROSSLAT_STAT_RTT_PACKETS,	/* TCP segments accounted */
