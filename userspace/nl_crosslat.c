@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -21,8 +24,8 @@
 #define RX_BUF_SIZE		16384
 
 struct crosslat_nl {
-	struct mnl_socket *sock;
-	uint32_t portid;
+	struct mnl_socket *sock;	/* NULL when opened on a caller's fd */
+	int fd;
 	uint32_t seq;
 	uint16_t family;
 	char ext_msg[EXT_MSG_MAX];
@@ -30,9 +33,24 @@ struct crosslat_nl {
 	_Alignas(NLMSG_ALIGNTO) char rx[RX_BUF_SIZE];
 };
 
+/* The same names as /proc/crosslat/stats. */
 static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
-	[CROSSLAT_STAT_MARKS]		= "marks",
-	[CROSSLAT_STAT_NL_INVALID]	= "nl_invalid",
+	[CROSSLAT_STAT_MARKS]			= "marks",
+	[CROSSLAT_STAT_NL_INVALID]		= "nl_invalid",
+	[CROSSLAT_STAT_RTT_NETNS]		= "rtt_netns",
+	[CROSSLAT_STAT_RTT_FLOWS]		= "rtt_flows",
+	[CROSSLAT_STAT_RTT_FLOWS_CREATED]	= "rtt_flows_created",
+	[CROSSLAT_STAT_RTT_FULL_DROPS]		= "rtt_full_drops",
+	[CROSSLAT_STAT_RTT_ALLOC_FAILS]		= "rtt_alloc_fails",
+	[CROSSLAT_STAT_RTT_EVICTED_IDLE]	= "rtt_evicted_idle",
+	[CROSSLAT_STAT_RTT_EVICTED_LRU]		= "rtt_evicted_lru",
+	[CROSSLAT_STAT_RTT_PACKETS]		= "rtt_packets",
+	[CROSSLAT_STAT_RTT_PARSE_ERRORS]	= "rtt_parse_errors",
+	[CROSSLAT_STAT_RTT_SAMPLES]		= "rtt_samples",
+	[CROSSLAT_STAT_RTT_RETRANS]		= "rtt_retrans",
+	[CROSSLAT_STAT_RTT_ALERTS]		= "rtt_alerts",
+	[CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED]	= "rtt_alerts_suppressed",
+	[CROSSLAT_STAT_RTT_FLOW_REPORTS]	= "rtt_flow_reports",
 };
 
 const char *crosslat_nl_stat_name(unsigned int type)
@@ -115,6 +133,131 @@ int crosslat_nl_build_mark(void *buf, size_t len, uint16_t family, uint32_t seq,
 	if (!mnl_attr_put_check(nlh, len, CROSSLAT_A_MARK_ID, sizeof(id), &id))
 		return -ENOBUFS;
 	if (label && !mnl_attr_put_strz_check(nlh, len, CROSSLAT_A_MARK_LABEL, label))
+		return -ENOBUFS;
+	return nlh->nlmsg_len;
+}
+
+/* Address bytes of an AF_INET or AF_INET6 address, 0 for another family. */
+static unsigned int addr_size(uint8_t family)
+{
+	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+}
+
+/* True if no bit of the size-byte address a is set past its first len bits. */
+static bool host_bits_zero(const uint8_t *a, unsigned int size, unsigned int len)
+{
+	unsigned int i;
+
+	if (len % 8 && (a[len / 8] & (0xff >> (len % 8))))
+		return false;
+	for (i = (len + 7) / 8; i < size; i++)
+		if (a[i])
+			return false;
+	return true;
+}
+
+static int check_selector(const struct crosslat_nl_thresh *th)
+{
+	unsigned int size;
+
+	if (th->present & CROSSLAT_NL_THRESH_PREFIX) {
+		size = addr_size(th->family);
+		if (!size || th->prefix_len > size * 8 ||
+		    !host_bits_zero(th->prefix, size, th->prefix_len))
+			return -EINVAL;
+	}
+	if ((th->present & CROSSLAT_NL_THRESH_PORT) && !th->port)
+		return -EINVAL;
+	return 0;
+}
+
+int crosslat_nl_check_thresh(const struct crosslat_nl_thresh *th, bool need_rtt)
+{
+	int err = check_selector(th);
+
+	if (err)
+		return err;
+	if (need_rtt && (!th->rtt_ns || th->rtt_ns > CROSSLAT_THRESH_RTT_MAX_NS))
+		return -ERANGE;
+	return 0;
+}
+
+static int build_dump(void *buf, size_t len, uint16_t family, uint32_t seq, uint8_t cmd)
+{
+	struct nlmsghdr *nlh;
+
+	if (len < CROSSLAT_NL_REQ_MAX)
+		return -ENOBUFS;
+	nlh = put_genl_header(buf, family, cmd, CROSSLAT_GENL_VERSION, seq);
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	return nlh->nlmsg_len;
+}
+
+int crosslat_nl_build_flow_dump(void *buf, size_t len, uint16_t family, uint32_t seq)
+{
+	return build_dump(buf, len, family, seq, CROSSLAT_CMD_FLOW_GET);
+}
+
+int crosslat_nl_build_thresh_dump(void *buf, size_t len, uint16_t family, uint32_t seq)
+{
+	return build_dump(buf, len, family, seq, CROSSLAT_CMD_THRESH_GET);
+}
+
+/* A THRESH_SET (with_rtt) or THRESH_DEL request carrying th in CROSSLAT_A_THRESH. */
+static int build_thresh(void *buf, size_t len, uint16_t family, uint32_t seq, uint8_t cmd,
+			const struct crosslat_nl_thresh *th, bool with_rtt)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err;
+
+	if (len < CROSSLAT_NL_REQ_MAX)
+		return -ENOBUFS;
+	err = crosslat_nl_check_thresh(th, with_rtt);
+	if (err)
+		return err;
+	nlh = put_genl_header(buf, family, cmd, CROSSLAT_GENL_VERSION, seq);
+	nest = mnl_attr_nest_start_check(nlh, len, CROSSLAT_A_THRESH);
+	if (!nest)
+		return -ENOBUFS;
+	if ((th->present & CROSSLAT_NL_THRESH_NETNS) &&
+	    !mnl_attr_put_u32_check(nlh, len, CROSSLAT_THRESH_A_NETNS_INUM, th->netns_inum))
+		return -ENOBUFS;
+	if ((th->present & CROSSLAT_NL_THRESH_PREFIX) &&
+	    (!mnl_attr_put_u8_check(nlh, len, CROSSLAT_THRESH_A_FAMILY, th->family) ||
+	     !mnl_attr_put_check(nlh, len, CROSSLAT_THRESH_A_PREFIX, addr_size(th->family),
+				 th->prefix) ||
+	     !mnl_attr_put_u8_check(nlh, len, CROSSLAT_THRESH_A_PREFIX_LEN, th->prefix_len)))
+		return -ENOBUFS;
+	if ((th->present & CROSSLAT_NL_THRESH_PORT) &&
+	    !mnl_attr_put_u16_check(nlh, len, CROSSLAT_THRESH_A_PORT, th->port))
+		return -ENOBUFS;
+	if (with_rtt && !mnl_attr_put_u64_check(nlh, len, CROSSLAT_THRESH_A_RTT_NS, th->rtt_ns))
+		return -ENOBUFS;
+	mnl_attr_nest_end(nlh, nest);
+	return nlh->nlmsg_len;
+}
+
+int crosslat_nl_build_thresh_set(void *buf, size_t len, uint16_t family, uint32_t seq,
+				 const struct crosslat_nl_thresh *th)
+{
+	return build_thresh(buf, len, family, seq, CROSSLAT_CMD_THRESH_SET, th, true);
+}
+
+int crosslat_nl_build_thresh_del(void *buf, size_t len, uint16_t family, uint32_t seq,
+				 const struct crosslat_nl_thresh *sel)
+{
+	return build_thresh(buf, len, family, seq, CROSSLAT_CMD_THRESH_DEL, sel, false);
+}
+
+int crosslat_nl_build_thresh_flush(void *buf, size_t len, uint16_t family, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+
+	if (len < CROSSLAT_NL_REQ_MAX)
+		return -ENOBUFS;
+	nlh = put_genl_header(buf, family, CROSSLAT_CMD_THRESH_DEL, CROSSLAT_GENL_VERSION, seq);
+	if (!mnl_attr_put_check(nlh, len, CROSSLAT_A_FLUSH, 0, NULL))
 		return -ENOBUFS;
 	return nlh->nlmsg_len;
 }
@@ -295,6 +438,282 @@ int crosslat_nl_parse_stats(const struct nlmsghdr *nlh, struct crosslat_nl_stats
 	return 0;
 }
 
+/*
+ * Nests of fixed-size attributes (CROSSLAT_A_FLOW, CROSSLAT_A_THRESH) decode through a
+ * table indexed by attribute type: what the payload must be and where it goes.
+ */
+enum field_kind {
+	F_NONE,		/* not decoded: UNSPEC, PAD, unknown */
+	F_U8,
+	F_U16,
+	F_U32,
+	F_U64,
+	F_FLAG,		/* bool set to true; empty payload */
+	F_ADDR,		/* 4 or 16 bytes into uint8_t[16]; the size is checked later */
+};
+
+struct field {
+	uint8_t kind;
+	uint16_t off;	/* in the decoded struct */
+};
+
+/* Attribute types a nest table may hold: one bit each in nest_parse.seen. */
+#define NEST_TYPES	64
+#define BIT64(n)	(1ULL << (n))
+
+struct nest_parse {
+	const struct field *fields;
+	unsigned int nr;		/* entries in fields */
+	void *out;
+	uint64_t seen;			/* types decoded */
+	uint8_t addr_len[NEST_TYPES];	/* payload size of each F_ADDR */
+};
+
+static int nest_field(const struct nlattr *attr, void *data)
+{
+	struct nest_parse *np = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	const void *payload = mnl_attr_get_payload(attr);
+	const struct field *f;
+	char *dst;
+
+	if (type >= np->nr || np->fields[type].kind == F_NONE)
+		return 0;
+	if (np->seen & BIT64(type))
+		return -EBADMSG;
+	np->seen |= BIT64(type);
+	f = &np->fields[type];
+	dst = (char *)np->out + f->off;
+	switch (f->kind) {
+	case F_U8:
+		if (len != sizeof(uint8_t))
+			return -EBADMSG;
+		memcpy(dst, payload, len);
+		break;
+	case F_U16:
+		if (len != sizeof(uint16_t))
+			return -EBADMSG;
+		memcpy(dst, payload, len);
+		break;
+	case F_U32:
+		if (len != sizeof(uint32_t))
+			return -EBADMSG;
+		memcpy(dst, payload, len);
+		break;
+	case F_U64:
+		if (len != sizeof(uint64_t))
+			return -EBADMSG;
+		memcpy(dst, payload, len);
+		break;
+	case F_FLAG:
+		if (len)
+			return -EBADMSG;
+		*(bool *)dst = true;
+		break;
+	case F_ADDR:
+		if (len != 4 && len != 16)
+			return -EBADMSG;
+		memcpy(dst, payload, len);
+		np->addr_len[type] = len;
+		break;
+	}
+	return 0;
+}
+
+/* Types fields decodes. */
+static uint64_t table_types(const struct field *fields, unsigned int nr)
+{
+	uint64_t mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (fields[i].kind != F_NONE)
+			mask |= BIT64(i);
+	return mask;
+}
+
+/* True if group is all in seen or none of it. */
+static bool whole_or_none(uint64_t seen, uint64_t group)
+{
+	return !(seen & group) || (seen & group) == group;
+}
+
+struct nest_msg {
+	uint16_t attr;			/* the nest's type at top level */
+	bool found;
+	struct nest_parse *np;
+};
+
+static int nest_msg_attr(const struct nlattr *attr, void *data)
+{
+	struct nest_msg *nm = data;
+
+	if (mnl_attr_get_type(attr) != nm->attr)
+		return 0;
+	if (nm->found)
+		return -EBADMSG;
+	nm->found = true;
+	return walk_attrs(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr),
+			  nest_field, nm->np);
+}
+
+/* Decodes the one nest of type attr in a cmd message into np; other attributes ignored. */
+static int parse_nest_msg(const struct nlmsghdr *nlh, uint8_t cmd, uint16_t attr,
+			  struct nest_parse *np)
+{
+	struct nest_msg nm = { .attr = attr, .np = np };
+	const struct genlmsghdr *genl;
+	const void *attrs;
+	size_t len;
+	int err;
+
+	err = genl_payload(nlh, &genl, &attrs, &len);
+	if (err)
+		return err;
+	if (genl->cmd != cmd)
+		return -EPROTO;
+	err = walk_attrs(attrs, len, nest_msg_attr, &nm);
+	if (err)
+		return err;
+	return nm.found ? 0 : -ENODATA;
+}
+
+#define FLOW_FIELD(type, kind, member) \
+	[type] = { kind, offsetof(struct crosslat_nl_flow, member) }
+
+static const struct field flow_fields[] = {
+	FLOW_FIELD(CROSSLAT_FLOW_A_NETNS_COOKIE,	F_U64,	netns_cookie),
+	FLOW_FIELD(CROSSLAT_FLOW_A_NETNS_INUM,		F_U32,	netns_inum),
+	FLOW_FIELD(CROSSLAT_FLOW_A_FAMILY,		F_U8,	family),
+	FLOW_FIELD(CROSSLAT_FLOW_A_LADDR,		F_ADDR,	laddr),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RADDR,		F_ADDR,	raddr),
+	FLOW_FIELD(CROSSLAT_FLOW_A_LPORT,		F_U16,	lport),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RPORT,		F_U16,	rport),
+	FLOW_FIELD(CROSSLAT_FLOW_A_FIRST_NS,		F_U64,	first_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_LAST_NS,		F_U64,	last_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_SRTT_NS,		F_U64,	srtt_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RTT_MIN_NS,		F_U64,	rtt_min_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RTT_MAX_NS,		F_U64,	rtt_max_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RTT_LAST_NS,		F_U64,	rtt_last_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RTT_SAMPLES,		F_U64,	rtt_samples),
+	FLOW_FIELD(CROSSLAT_FLOW_A_APP_AVG_NS,		F_U64,	app_avg_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_APP_MAX_NS,		F_U64,	app_max_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_APP_SAMPLES,		F_U64,	app_samples),
+	FLOW_FIELD(CROSSLAT_FLOW_A_BYTES_OUT,		F_U64,	bytes_out),
+	FLOW_FIELD(CROSSLAT_FLOW_A_BYTES_IN,		F_U64,	bytes_in),
+	FLOW_FIELD(CROSSLAT_FLOW_A_PKTS_OUT,		F_U64,	pkts_out),
+	FLOW_FIELD(CROSSLAT_FLOW_A_PKTS_IN,		F_U64,	pkts_in),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RETRANS_SEGS,	F_U64,	retrans_segs),
+	FLOW_FIELD(CROSSLAT_FLOW_A_RETRANS_BYTES,	F_U64,	retrans_bytes),
+	FLOW_FIELD(CROSSLAT_FLOW_A_KARN_SKIPPED,	F_U64,	karn_skipped),
+	FLOW_FIELD(CROSSLAT_FLOW_A_THROUGHPUT_OUT,	F_U64,	throughput_out),
+	FLOW_FIELD(CROSSLAT_FLOW_A_THROUGHPUT_IN,	F_U64,	throughput_in),
+	FLOW_FIELD(CROSSLAT_FLOW_A_THRESH_NS,		F_U64,	thresh_ns),
+	FLOW_FIELD(CROSSLAT_FLOW_A_ALERTS,		F_U64,	alerts),
+	FLOW_FIELD(CROSSLAT_FLOW_A_CLOSED,		F_FLAG,	closed),
+};
+
+_Static_assert(ARRAY_SIZE(flow_fields) <= NEST_TYPES, "flow attributes exceed nest_parse.seen");
+
+#define FLOW_RTT_TYPES	(BIT64(CROSSLAT_FLOW_A_SRTT_NS) | BIT64(CROSSLAT_FLOW_A_RTT_MIN_NS) | \
+			 BIT64(CROSSLAT_FLOW_A_RTT_MAX_NS) | BIT64(CROSSLAT_FLOW_A_RTT_LAST_NS) | \
+			 BIT64(CROSSLAT_FLOW_A_RTT_SAMPLES))
+#define FLOW_APP_TYPES	(BIT64(CROSSLAT_FLOW_A_APP_AVG_NS) | BIT64(CROSSLAT_FLOW_A_APP_MAX_NS) | \
+			 BIT64(CROSSLAT_FLOW_A_APP_SAMPLES))
+#define FLOW_OPTIONAL	(FLOW_RTT_TYPES | FLOW_APP_TYPES | BIT64(CROSSLAT_FLOW_A_THRESH_NS) | \
+			 BIT64(CROSSLAT_FLOW_A_CLOSED))
+
+int crosslat_nl_parse_flow(const struct nlmsghdr *nlh, struct crosslat_nl_flow *flow)
+{
+	struct nest_parse np = {
+		.fields = flow_fields,
+		.nr = ARRAY_SIZE(flow_fields),
+		.out = flow,
+	};
+	uint64_t required = table_types(flow_fields, ARRAY_SIZE(flow_fields)) & ~FLOW_OPTIONAL;
+	unsigned int size;
+	int err;
+
+	memset(flow, 0, sizeof(*flow));
+	err = parse_nest_msg(nlh, CROSSLAT_CMD_FLOW_GET, CROSSLAT_A_FLOW, &np);
+	if (err)
+		goto fail;
+	err = -ENODATA;
+	if ((np.seen & required) != required)
+		goto fail;
+	err = -EBADMSG;
+	if (!whole_or_none(np.seen, FLOW_RTT_TYPES) || !whole_or_none(np.seen, FLOW_APP_TYPES))
+		goto fail;
+	size = addr_size(flow->family);
+	if (!size || np.addr_len[CROSSLAT_FLOW_A_LADDR] != size ||
+	    np.addr_len[CROSSLAT_FLOW_A_RADDR] != size)
+		goto fail;
+	if (np.seen & FLOW_RTT_TYPES)
+		flow->present |= CROSSLAT_NL_FLOW_RTT;
+	if (np.seen & FLOW_APP_TYPES)
+		flow->present |= CROSSLAT_NL_FLOW_APP;
+	if (np.seen & BIT64(CROSSLAT_FLOW_A_THRESH_NS))
+		flow->present |= CROSSLAT_NL_FLOW_THRESH;
+	return 0;
+fail:
+	memset(flow, 0, sizeof(*flow));
+	return err;
+}
+
+#define THRESH_FIELD(type, kind, member) \
+	[type] = { kind, offsetof(struct crosslat_nl_thresh, member) }
+
+static const struct field thresh_fields[] = {
+	THRESH_FIELD(CROSSLAT_THRESH_A_NETNS_INUM,	F_U32,	netns_inum),
+	THRESH_FIELD(CROSSLAT_THRESH_A_FAMILY,		F_U8,	family),
+	THRESH_FIELD(CROSSLAT_THRESH_A_PREFIX,		F_ADDR,	prefix),
+	THRESH_FIELD(CROSSLAT_THRESH_A_PREFIX_LEN,	F_U8,	prefix_len),
+	THRESH_FIELD(CROSSLAT_THRESH_A_PORT,		F_U16,	port),
+	THRESH_FIELD(CROSSLAT_THRESH_A_RTT_NS,		F_U64,	rtt_ns),
+};
+
+_Static_assert(ARRAY_SIZE(thresh_fields) <= NEST_TYPES, "thresh attributes exceed nest_parse.seen");
+
+#define THRESH_PREFIX_TYPES (BIT64(CROSSLAT_THRESH_A_FAMILY) | BIT64(CROSSLAT_THRESH_A_PREFIX) | \
+			     BIT64(CROSSLAT_THRESH_A_PREFIX_LEN))
+
+int crosslat_nl_parse_thresh(const struct nlmsghdr *nlh, struct crosslat_nl_thresh *th)
+{
+	struct nest_parse np = {
+		.fields = thresh_fields,
+		.nr = ARRAY_SIZE(thresh_fields),
+		.out = th,
+	};
+	int err;
+
+	memset(th, 0, sizeof(*th));
+	err = parse_nest_msg(nlh, CROSSLAT_CMD_THRESH_GET, CROSSLAT_A_THRESH, &np);
+	if (err)
+		goto fail;
+	err = -ENODATA;
+	if (!(np.seen & BIT64(CROSSLAT_THRESH_A_RTT_NS)))
+		goto fail;
+	err = -EBADMSG;
+	if (!whole_or_none(np.seen, THRESH_PREFIX_TYPES))
+		goto fail;
+	if (np.seen & BIT64(CROSSLAT_THRESH_A_NETNS_INUM))
+		th->present |= CROSSLAT_NL_THRESH_NETNS;
+	if (np.seen & THRESH_PREFIX_TYPES) {
+		if (np.addr_len[CROSSLAT_THRESH_A_PREFIX] != addr_size(th->family))
+			goto fail;
+		th->present |= CROSSLAT_NL_THRESH_PREFIX;
+	}
+	if (np.seen & BIT64(CROSSLAT_THRESH_A_PORT))
+		th->present |= CROSSLAT_NL_THRESH_PORT;
+	if (crosslat_nl_check_thresh(th, true))
+		goto fail;
+	return 0;
+fail:
+	memset(th, 0, sizeof(*th));
+	return err;
+}
+
 static int ack_attr(const struct nlattr *attr, void *data)
 {
 	const char **ext_msg = data;
@@ -334,112 +753,188 @@ int crosslat_nl_parse_ack(const struct nlmsghdr *nlh, int *error, const char **e
 	return 0;
 }
 
+int crosslat_nl_parse_done(const struct nlmsghdr *nlh, int *error, const char **ext_msg)
+{
+	const char *payload = mnl_nlmsg_get_payload(nlh);
+	size_t len, off = MNL_ALIGN(sizeof(int));
+
+	*error = 0;
+	*ext_msg = NULL;
+	if (nlh->nlmsg_type != NLMSG_DONE)
+		return -EPROTO;
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(int))
+		return -EBADMSG;
+	len = nlh->nlmsg_len - MNL_NLMSG_HDRLEN;
+	memcpy(error, payload, sizeof(int));
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off > len)
+		return 0;
+	if (walk_attrs(payload + off, len - off, ack_attr, ext_msg))
+		*ext_msg = NULL;
+	return 0;
+}
+
 /* ---- requests ---- */
 
+/*
+ * One request and its replies. A plain request ends at its NLMSG_ERROR (the ACK), a dump
+ * at NLMSG_DONE or an NLMSG_ERROR. Each data message goes to parse (NULL: none expected).
+ */
 struct txn {
 	struct crosslat_nl *nl;
 	uint16_t reply_type;
-	int (*parse)(const struct nlmsghdr *nlh, void *out);	/* NULL: no reply expected */
-	void *out;
+	bool dump;
+	int (*parse)(const struct nlmsghdr *nlh, struct txn *t);
+	void *out;			/* plain requests: where parse decodes the reply */
+	crosslat_nl_flow_cb flow_cb;	/* dumps: the caller's callback and its argument */
+	crosslat_nl_thresh_cb thresh_cb;
+	void *arg;
 	unsigned int replies;
-	int parse_err;
-	int error;
+	int parse_err;			/* first decoder or callback error: later data skipped */
+	int error;			/* the kernel's */
+	bool intr;			/* a message had NLM_F_DUMP_INTR */
+	bool done;
 };
 
-static int txn_data(const struct nlmsghdr *nlh, void *data)
+static void save_ext_msg(struct crosslat_nl *nl, const char *msg)
 {
-	struct txn *t = data;
+	if (msg)
+		snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s", msg);
+}
+
+static void txn_msg(const struct nlmsghdr *nlh, struct txn *t)
+{
+	const char *msg = NULL;
 	int err;
 
-	if (!t->parse || nlh->nlmsg_type != t->reply_type || t->replies++)
+	switch (nlh->nlmsg_type) {
+	case NLMSG_ERROR:
+		err = crosslat_nl_parse_ack(nlh, &t->error, &msg);
+		goto end;
+	case NLMSG_DONE:
+		err = t->dump ? crosslat_nl_parse_done(nlh, &t->error, &msg) : 0;
+		goto end;
+	case NLMSG_OVERRUN:
+		err = -EOVERFLOW;
+		goto end;
+	}
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return;		/* NLMSG_NOOP, reserved types */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->intr = true;
+	if (t->parse_err)
+		return;
+	if (!t->parse || nlh->nlmsg_type != t->reply_type || (!t->dump && t->replies))
 		err = -EPROTO;
 	else
-		err = t->parse(nlh, t->out);
-	if (err && !t->parse_err)
+		err = t->parse(nlh, t);
+	t->replies++;
+	if (err)
 		t->parse_err = err;
-	return MNL_CB_OK;
-}
+	return;
 
-static int txn_error(const struct nlmsghdr *nlh, void *data)
-{
-	struct txn *t = data;
-	const char *msg;
-	int err;
-
-	err = crosslat_nl_parse_ack(nlh, &t->error, &msg);
+end:
 	if (err)
 		t->error = err;
-	else if (msg)
-		snprintf(t->nl->ext_msg, sizeof(t->nl->ext_msg), "%s", msg);
-	return MNL_CB_STOP;
+	save_ext_msg(t->nl, msg);
+	t->done = true;
 }
 
-static int txn_done(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
-}
-
-static int txn_overrun(const struct nlmsghdr *nlh, void *data)
-{
-	struct txn *t = data;
-
-	(void)nlh;
-	t->error = -EOVERFLOW;
-	return MNL_CB_STOP;
-}
-
-/* Not const: mnl_cb_run2() takes a non-const array. */
-static mnl_cb_t txn_ctl[NLMSG_MIN_TYPE] = {
-	[NLMSG_ERROR]	= txn_error,
-	[NLMSG_DONE]	= txn_done,
-	[NLMSG_OVERRUN]	= txn_overrun,
-};
-
-/* Sends the len-byte request in nl->req and reads up to its ACK. */
+/*
+ * Sends the len-byte request in nl->req and reads its replies to the end. Messages of
+ * another sequence number (left over by an earlier request) and datagrams from anyone but
+ * the kernel are dropped.
+ */
 static int transact(struct crosslat_nl *nl, int len, struct txn *t)
 {
 	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->req;
+	struct sockaddr_storage from;
+	const struct nlmsghdr *nlh;
+	struct iovec iov = { .iov_base = nl->rx, .iov_len = sizeof(nl->rx) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
-	int ret;
+	int rem;
 
 	nl->ext_msg[0] = '\0';
-	if (mnl_socket_sendto(nl->sock, nl->req, len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->rx, sizeof(nl->rx));
+	if (send(nl->fd, nl->req, len, MSG_NOSIGNAL) != len)
+		return errno ? -errno : -EIO;
+	while (!t->done) {
+		mh.msg_name = &from;
+		mh.msg_namelen = sizeof(from);
+		n = recvmsg(nl->fd, &mh, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		errno = 0;
-		ret = mnl_cb_run2(nl->rx, n, req->nlmsg_seq, nl->portid, txn_data, t,
-				  txn_ctl, ARRAY_SIZE(txn_ctl));
-		if (ret < 0)
-			return errno ? -errno : -EPROTO;
-		if (ret == MNL_CB_STOP)
-			break;
+		if (n == 0)
+			return -ECONNRESET;
+		if (mh.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		if (mh.msg_namelen >= sizeof(struct sockaddr_nl) && from.ss_family == AF_NETLINK &&
+		    ((struct sockaddr_nl *)&from)->nl_pid != 0)
+			continue;
+		rem = n;	/* at most sizeof(nl->rx) */
+		for (nlh = (const struct nlmsghdr *)nl->rx; mnl_nlmsg_ok(nlh, rem);
+		     nlh = mnl_nlmsg_next(nlh, &rem)) {
+			if (nlh->nlmsg_seq != req->nlmsg_seq)
+				continue;
+			txn_msg(nlh, t);
+			if (t->done)
+				break;
+		}
+		/* Bytes left that do not make a message: nothing after them can be trusted. */
+		if (!t->done && rem > 0)
+			return -EBADMSG;
 	}
 
 	if (t->error)
 		return t->error;
+	if (t->intr)
+		return -EINTR;
 	if (t->parse_err)
 		return t->parse_err;
-	if (t->parse && !t->replies)
+	if (t->parse && !t->dump && !t->replies)
 		return -ENODATA;
 	return 0;
 }
 
-static int parse_family_cb(const struct nlmsghdr *nlh, void *out)
+static int parse_family_cb(const struct nlmsghdr *nlh, struct txn *t)
 {
-	return crosslat_nl_parse_family(nlh, out);
+	return crosslat_nl_parse_family(nlh, t->out);
 }
 
-static int parse_stats_cb(const struct nlmsghdr *nlh, void *out)
+static int parse_stats_cb(const struct nlmsghdr *nlh, struct txn *t)
 {
-	return crosslat_nl_parse_stats(nlh, out);
+	return crosslat_nl_parse_stats(nlh, t->out);
+}
+
+static int parse_flow_cb(const struct nlmsghdr *nlh, struct txn *t)
+{
+	struct crosslat_nl_flow flow;
+	int err;
+
+	err = crosslat_nl_parse_flow(nlh, &flow);
+	if (err)
+		return err;
+	err = t->flow_cb(&flow, t->arg);
+	return err < 0 ? err : 0;
+}
+
+static int parse_thresh_cb(const struct nlmsghdr *nlh, struct txn *t)
+{
+	struct crosslat_nl_thresh th;
+	int err;
+
+	err = crosslat_nl_parse_thresh(nlh, &th);
+	if (err)
+		return err;
+	err = t->thresh_cb(&th, t->arg);
+	return err < 0 ? err : 0;
+}
+
+static struct crosslat_nl *nl_alloc(void)
+{
+	return calloc(1, sizeof(struct crosslat_nl));
 }
 
 int crosslat_nl_open(struct crosslat_nl **nlp)
@@ -449,7 +944,7 @@ int crosslat_nl_open(struct crosslat_nl **nlp)
 	int one = 1;
 	int err;
 
-	nl = calloc(1, sizeof(*nl));
+	nl = nl_alloc();
 	if (!nl)
 		return -ENOMEM;
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -464,7 +959,7 @@ int crosslat_nl_open(struct crosslat_nl **nlp)
 	/* Best effort: older kernels lack them and still answer. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->fd = mnl_socket_get_fd(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
 
 	t.nl = nl;
@@ -485,11 +980,28 @@ err_free:
 	return err;
 }
 
+int crosslat_nl_open_fd(struct crosslat_nl **nlp, int fd, uint16_t family)
+{
+	struct crosslat_nl *nl = nl_alloc();
+
+	if (!nl) {
+		close(fd);
+		return -ENOMEM;
+	}
+	nl->fd = fd;
+	nl->family = family;
+	*nlp = nl;
+	return 0;
+}
+
 void crosslat_nl_close(struct crosslat_nl *nl)
 {
 	if (!nl)
 		return;
-	mnl_socket_close(nl->sock);
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	else
+		close(nl->fd);
 	free(nl);
 }
 
@@ -515,6 +1027,75 @@ int crosslat_nl_mark(struct crosslat_nl *nl, uint64_t id, const char *label)
 	int len;
 
 	len = crosslat_nl_build_mark(nl->req, sizeof(nl->req), nl->family, ++nl->seq, id, label);
+	if (len < 0)
+		return len;
+	return transact(nl, len, &t);
+}
+
+int crosslat_nl_flows(struct crosslat_nl *nl, crosslat_nl_flow_cb cb, void *arg)
+{
+	struct txn t = {
+		.nl = nl,
+		.reply_type = nl->family,
+		.dump = true,
+		.parse = parse_flow_cb,
+		.flow_cb = cb,
+		.arg = arg,
+	};
+	int len;
+
+	len = crosslat_nl_build_flow_dump(nl->req, sizeof(nl->req), nl->family, ++nl->seq);
+	if (len < 0)
+		return len;
+	return transact(nl, len, &t);
+}
+
+int crosslat_nl_thresh_list(struct crosslat_nl *nl, crosslat_nl_thresh_cb cb, void *arg)
+{
+	struct txn t = {
+		.nl = nl,
+		.reply_type = nl->family,
+		.dump = true,
+		.parse = parse_thresh_cb,
+		.thresh_cb = cb,
+		.arg = arg,
+	};
+	int len;
+
+	len = crosslat_nl_build_thresh_dump(nl->req, sizeof(nl->req), nl->family, ++nl->seq);
+	if (len < 0)
+		return len;
+	return transact(nl, len, &t);
+}
+
+int crosslat_nl_thresh_set(struct crosslat_nl *nl, const struct crosslat_nl_thresh *th)
+{
+	struct txn t = { .nl = nl };
+	int len;
+
+	len = crosslat_nl_build_thresh_set(nl->req, sizeof(nl->req), nl->family, ++nl->seq, th);
+	if (len < 0)
+		return len;
+	return transact(nl, len, &t);
+}
+
+int crosslat_nl_thresh_del(struct crosslat_nl *nl, const struct crosslat_nl_thresh *sel)
+{
+	struct txn t = { .nl = nl };
+	int len;
+
+	len = crosslat_nl_build_thresh_del(nl->req, sizeof(nl->req), nl->family, ++nl->seq, sel);
+	if (len < 0)
+		return len;
+	return transact(nl, len, &t);
+}
+
+int crosslat_nl_thresh_flush(struct crosslat_nl *nl)
+{
+	struct txn t = { .nl = nl };
+	int len;
+
+	len = crosslat_nl_build_thresh_flush(nl->req, sizeof(nl->req), nl->family, ++nl->seq);
 	if (len < 0)
 		return len;
 	return transact(nl, len, &t);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -649,6 +651,1341 @@ static int ack_malformed(void)
 	return 0;
 }
 
+/* ---- flow dump replies ---- */
+
+#define BIT64(n)	(1ULL << (n))
+/* A distinct full-width value per u64 attribute type. */
+#define U64V(type)	(0x8877665500000000ULL | (type))
+#define INUM		0xeffffff0u
+
+enum { K_U8 = 1, K_U16, K_U32, K_U64, K_FLAG, K_ADDR };
+
+/* What each CROSSLAT_FLOW_A_* carries, written down from the uapi header. */
+static const uint8_t flow_kind[] = {
+	[CROSSLAT_FLOW_A_NETNS_COOKIE]	= K_U64,
+	[CROSSLAT_FLOW_A_NETNS_INUM]	= K_U32,
+	[CROSSLAT_FLOW_A_FAMILY]	= K_U8,
+	[CROSSLAT_FLOW_A_LADDR]		= K_ADDR,
+	[CROSSLAT_FLOW_A_RADDR]		= K_ADDR,
+	[CROSSLAT_FLOW_A_LPORT]		= K_U16,
+	[CROSSLAT_FLOW_A_RPORT]		= K_U16,
+	[CROSSLAT_FLOW_A_FIRST_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_LAST_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_SRTT_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_RTT_MIN_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_RTT_MAX_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_RTT_LAST_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_RTT_SAMPLES]	= K_U64,
+	[CROSSLAT_FLOW_A_APP_AVG_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_APP_MAX_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_APP_SAMPLES]	= K_U64,
+	[CROSSLAT_FLOW_A_BYTES_OUT]	= K_U64,
+	[CROSSLAT_FLOW_A_BYTES_IN]	= K_U64,
+	[CROSSLAT_FLOW_A_PKTS_OUT]	= K_U64,
+	[CROSSLAT_FLOW_A_PKTS_IN]	= K_U64,
+	[CROSSLAT_FLOW_A_RETRANS_SEGS]	= K_U64,
+	[CROSSLAT_FLOW_A_RETRANS_BYTES]	= K_U64,
+	[CROSSLAT_FLOW_A_KARN_SKIPPED]	= K_U64,
+	[CROSSLAT_FLOW_A_THROUGHPUT_OUT] = K_U64,
+	[CROSSLAT_FLOW_A_THROUGHPUT_IN]	= K_U64,
+	[CROSSLAT_FLOW_A_THRESH_NS]	= K_U64,
+	[CROSSLAT_FLOW_A_ALERTS]	= K_U64,
+	[CROSSLAT_FLOW_A_CLOSED]	= K_FLAG,
+};
+
+#define FLOW_RTT	(BIT64(CROSSLAT_FLOW_A_SRTT_NS) | BIT64(CROSSLAT_FLOW_A_RTT_MIN_NS) |	\
+			 BIT64(CROSSLAT_FLOW_A_RTT_MAX_NS) | BIT64(CROSSLAT_FLOW_A_RTT_LAST_NS) | \
+			 BIT64(CROSSLAT_FLOW_A_RTT_SAMPLES))
+#define FLOW_APP	(BIT64(CROSSLAT_FLOW_A_APP_AVG_NS) | BIT64(CROSSLAT_FLOW_A_APP_MAX_NS) | \
+			 BIT64(CROSSLAT_FLOW_A_APP_SAMPLES))
+#define FLOW_OPTIONAL	(FLOW_RTT | FLOW_APP | BIT64(CROSSLAT_FLOW_A_THRESH_NS) |		\
+			 BIT64(CROSSLAT_FLOW_A_CLOSED))
+
+static const uint8_t v4_l[4] = { 192, 0, 2, 1 }, v4_r[4] = { 198, 51, 100, 7 };
+static const uint8_t v6_l[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t v6_r[16] = { 0x20, 0x01, 0x0d, 0xb8, [12] = 0xff, 0xff, 0, 7 };
+
+/* How flow_msg() departs from a complete, valid flow. */
+struct flow_build {
+	uint8_t family;			/* 0: AF_INET */
+	uint64_t omit;			/* types left out */
+	unsigned int dup;		/* type put twice; 0: none */
+	unsigned int bad;		/* type put with its payload resized by bad_delta */
+	int bad_delta;
+	unsigned int laddr_len, raddr_len; /* 0: the family's */
+	bool reverse;			/* highest type first */
+};
+
+static void put_flow_attr(struct nlmsghdr *nlh, unsigned int type, const struct flow_build *b)
+{
+	uint8_t family = b->family ? b->family : AF_INET;
+	uint8_t payload[32] = { 0 };
+	unsigned int size = 0;
+	uint64_t u64 = U64V(type);
+	uint32_t u32 = INUM;
+	uint16_t u16 = type == CROSSLAT_FLOW_A_LPORT ? 65535 : 1;
+
+	switch (flow_kind[type]) {
+	case K_U8:
+		size = 1;
+		payload[0] = family;
+		break;
+	case K_U16:
+		size = 2;
+		memcpy(payload, &u16, size);
+		break;
+	case K_U32:
+		size = 4;
+		memcpy(payload, &u32, size);
+		break;
+	case K_U64:
+		size = 8;
+		memcpy(payload, &u64, size);
+		break;
+	case K_FLAG:
+		break;
+	case K_ADDR:
+		size = type == CROSSLAT_FLOW_A_LADDR ? b->laddr_len : b->raddr_len;
+		if (!size)
+			size = family == AF_INET6 ? 16 : 4;
+		if (size == 4)
+			memcpy(payload, type == CROSSLAT_FLOW_A_LADDR ? v4_l : v4_r, 4);
+		else
+			memcpy(payload, type == CROSSLAT_FLOW_A_LADDR ? v6_l : v6_r, 16);
+		break;
+	}
+	if (type == b->bad)
+		size += b->bad_delta;
+	mnl_attr_put(nlh, type, size, payload);
+}
+
+/* A FLOW_GET dump message built as b says, in buf. */
+static struct nlmsghdr *flow_msg(const struct flow_build *b)
+{
+	struct nlmsghdr *nlh = genl_msg(FAMILY, CROSSLAT_CMD_FLOW_GET);
+	struct nlattr *nest;
+	unsigned int i, type;
+
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_FLOW);
+	for (i = 0; i < ARRAY_SIZE(flow_kind); i++) {
+		type = b->reverse ? ARRAY_SIZE(flow_kind) - 1 - i : i;
+		if (!flow_kind[type] || (b->omit & BIT64(type)))
+			continue;
+		put_flow_attr(nlh, type, b);
+		if (type == b->dup)
+			put_flow_attr(nlh, type, b);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static struct nlmsghdr *flow_msg_default(void)
+{
+	static const struct flow_build b = { 0 };
+
+	return flow_msg(&b);
+}
+
+static int flow_parse_build(const struct flow_build *b, struct crosslat_nl_flow *flow)
+{
+	return crosslat_nl_parse_flow(flow_msg(b), flow);
+}
+
+/* The fields every valid flow_msg() carries. */
+static int check_flow_base(const struct crosslat_nl_flow *f, uint8_t family)
+{
+	static const uint8_t zero12[12];
+
+	CHECK_EQ(f->family, family);
+	CHECK(f->netns_cookie == U64V(CROSSLAT_FLOW_A_NETNS_COOKIE));
+	CHECK(f->netns_inum == INUM);
+	if (family == AF_INET) {
+		CHECK(!memcmp(f->laddr, v4_l, 4));
+		CHECK(!memcmp(f->raddr, v4_r, 4));
+		CHECK(!memcmp(f->laddr + 4, zero12, sizeof(zero12)));
+	} else {
+		CHECK(!memcmp(f->laddr, v6_l, 16));
+		CHECK(!memcmp(f->raddr, v6_r, 16));
+	}
+	CHECK_EQ(f->lport, 65535);
+	CHECK_EQ(f->rport, 1);
+	CHECK(f->first_ns == U64V(CROSSLAT_FLOW_A_FIRST_NS));
+	CHECK(f->last_ns == U64V(CROSSLAT_FLOW_A_LAST_NS));
+	CHECK(f->bytes_out == U64V(CROSSLAT_FLOW_A_BYTES_OUT));
+	CHECK(f->bytes_in == U64V(CROSSLAT_FLOW_A_BYTES_IN));
+	CHECK(f->pkts_out == U64V(CROSSLAT_FLOW_A_PKTS_OUT));
+	CHECK(f->pkts_in == U64V(CROSSLAT_FLOW_A_PKTS_IN));
+	CHECK(f->retrans_segs == U64V(CROSSLAT_FLOW_A_RETRANS_SEGS));
+	CHECK(f->retrans_bytes == U64V(CROSSLAT_FLOW_A_RETRANS_BYTES));
+	CHECK(f->karn_skipped == U64V(CROSSLAT_FLOW_A_KARN_SKIPPED));
+	CHECK(f->throughput_out == U64V(CROSSLAT_FLOW_A_THROUGHPUT_OUT));
+	CHECK(f->throughput_in == U64V(CROSSLAT_FLOW_A_THROUGHPUT_IN));
+	CHECK(f->alerts == U64V(CROSSLAT_FLOW_A_ALERTS));
+	return 0;
+}
+
+static struct crosslat_nl_flow flow;
+
+static int flow_valid_all(void)
+{
+	CHECK_EQ(crosslat_nl_parse_flow(flow_msg_default(), &flow), 0);
+	CHECK_EQ(check_flow_base(&flow, AF_INET), 0);
+	CHECK_EQ(flow.present,
+		 CROSSLAT_NL_FLOW_RTT | CROSSLAT_NL_FLOW_APP | CROSSLAT_NL_FLOW_THRESH);
+	CHECK(flow.srtt_ns == U64V(CROSSLAT_FLOW_A_SRTT_NS));
+	CHECK(flow.rtt_min_ns == U64V(CROSSLAT_FLOW_A_RTT_MIN_NS));
+	CHECK(flow.rtt_max_ns == U64V(CROSSLAT_FLOW_A_RTT_MAX_NS));
+	CHECK(flow.rtt_last_ns == U64V(CROSSLAT_FLOW_A_RTT_LAST_NS));
+	CHECK(flow.rtt_samples == U64V(CROSSLAT_FLOW_A_RTT_SAMPLES));
+	CHECK(flow.app_avg_ns == U64V(CROSSLAT_FLOW_A_APP_AVG_NS));
+	CHECK(flow.app_max_ns == U64V(CROSSLAT_FLOW_A_APP_MAX_NS));
+	CHECK(flow.app_samples == U64V(CROSSLAT_FLOW_A_APP_SAMPLES));
+	CHECK(flow.thresh_ns == U64V(CROSSLAT_FLOW_A_THRESH_NS));
+	CHECK(flow.closed);
+	return 0;
+}
+
+static int flow_valid_minimal_v6(void)
+{
+	struct flow_build b = { .family = AF_INET6, .omit = FLOW_OPTIONAL };
+
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(check_flow_base(&flow, AF_INET6), 0);
+	CHECK_EQ(flow.present, 0);
+	CHECK(!flow.closed);
+	CHECK(flow.srtt_ns == 0 && flow.rtt_samples == 0 && flow.app_avg_ns == 0);
+	CHECK(flow.thresh_ns == 0);
+
+	/* Each optional group alone. */
+	b.omit = FLOW_OPTIONAL & ~FLOW_RTT;
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(flow.present, CROSSLAT_NL_FLOW_RTT);
+	b.omit = FLOW_OPTIONAL & ~FLOW_APP;
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(flow.present, CROSSLAT_NL_FLOW_APP);
+	b.omit = FLOW_OPTIONAL & ~BIT64(CROSSLAT_FLOW_A_THRESH_NS);
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(flow.present, CROSSLAT_NL_FLOW_THRESH);
+	b.omit = FLOW_OPTIONAL & ~BIT64(CROSSLAT_FLOW_A_CLOSED);
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(flow.present, 0);
+	CHECK(flow.closed);
+	return 0;
+}
+
+/* FAMILY may come after the addresses it qualifies. */
+static int flow_any_order(void)
+{
+	struct flow_build b = { .family = AF_INET6, .reverse = true };
+
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(check_flow_base(&flow, AF_INET6), 0);
+	b.family = AF_INET;
+	CHECK_EQ(flow_parse_build(&b, &flow), 0);
+	CHECK_EQ(check_flow_base(&flow, AF_INET), 0);
+	return 0;
+}
+
+static int flow_addr_mismatch(void)
+{
+	struct flow_build b = { 0 };
+
+	b.family = AF_INET;
+	b.laddr_len = b.raddr_len = 16;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	b.family = AF_INET6;
+	b.laddr_len = b.raddr_len = 4;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	b.laddr_len = 16;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);	/* raddr 4 */
+	b.family = AF_INET;
+	b.laddr_len = 4;
+	b.raddr_len = 16;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	b.raddr_len = 0;
+	b.bad = CROSSLAT_FLOW_A_RADDR;				/* 5 bytes */
+	b.bad_delta = 1;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	b.bad_delta = -1;					/* 3 bytes */
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	b.bad = 0;
+	b.family = AF_UNIX;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	b.family = 255;
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	return 0;
+}
+
+/* Every attribute with a payload one byte off (or a byte in a flag) is refused. */
+static int flow_bad_sizes(void)
+{
+	struct flow_build b = { 0 };
+	unsigned int type;
+
+	for (type = 0; type < ARRAY_SIZE(flow_kind); type++) {
+		if (!flow_kind[type] || flow_kind[type] == K_ADDR)
+			continue;
+		b.bad = type;
+		b.bad_delta = 1;
+		if (flow_parse_build(&b, &flow) != -EBADMSG) {
+			fprintf(stderr, "# type %u one byte long accepted\n", type);
+			return -1;
+		}
+		if (flow_kind[type] == K_FLAG)
+			continue;
+		b.bad_delta = -1;
+		if (flow_parse_build(&b, &flow) != -EBADMSG) {
+			fprintf(stderr, "# type %u one byte short accepted\n", type);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int flow_missing_required(void)
+{
+	struct flow_build b = { 0 };
+	unsigned int type;
+
+	for (type = 0; type < ARRAY_SIZE(flow_kind); type++) {
+		if (!flow_kind[type] || (FLOW_OPTIONAL & BIT64(type)))
+			continue;
+		b.omit = BIT64(type);
+		if (flow_parse_build(&b, &flow) != -ENODATA) {
+			fprintf(stderr, "# flow without type %u not refused with -ENODATA\n", type);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* An optional group comes whole or not at all. */
+static int flow_partial_group(void)
+{
+	struct flow_build b = { 0 };
+	unsigned int type;
+
+	for (type = 0; type < ARRAY_SIZE(flow_kind); type++) {
+		if (!((FLOW_RTT | FLOW_APP) & BIT64(type)))
+			continue;
+		b.omit = BIT64(type);
+		if (flow_parse_build(&b, &flow) != -EBADMSG) {
+			fprintf(stderr, "# group without type %u accepted\n", type);
+			return -1;
+		}
+		/* The type alone, the rest of its group missing. */
+		b.omit = ((FLOW_RTT & BIT64(type)) ? FLOW_RTT : FLOW_APP) & ~BIT64(type);
+		if (flow_parse_build(&b, &flow) != -EBADMSG) {
+			fprintf(stderr, "# type %u without its group accepted\n", type);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int flow_duplicates(void)
+{
+	struct flow_build b = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int type;
+
+	for (type = 0; type < ARRAY_SIZE(flow_kind); type++) {
+		if (!flow_kind[type])
+			continue;
+		b.dup = type;
+		if (flow_parse_build(&b, &flow) != -EBADMSG) {
+			fprintf(stderr, "# duplicate type %u accepted\n", type);
+			return -1;
+		}
+	}
+	nlh = flow_msg_default();
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_FLOW);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -EBADMSG);
+	return 0;
+}
+
+static int flow_unknown_ignored(void)
+{
+	struct nlmsghdr *nlh = genl_msg(FAMILY, CROSSLAT_CMD_FLOW_GET);
+	static const struct flow_build b = { .family = AF_INET6 };
+	struct nlattr *nest;
+	unsigned int type;
+	char odd[7] = "abcdef";
+
+	mnl_attr_put_u32(nlh, CROSSLAT_A_MAX + 1, 1);			/* unknown top level */
+	mnl_attr_put(nlh, CROSSLAT_A_PAD, 0, NULL);
+	mnl_attr_put_strz(nlh, CROSSLAT_A_VERSION, "ignored here");
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_FLOW);
+	mnl_attr_put(nlh, CROSSLAT_FLOW_A_UNSPEC, sizeof(odd), odd);
+	for (type = 0; type < ARRAY_SIZE(flow_kind); type++) {
+		if (!flow_kind[type])
+			continue;
+		mnl_attr_put(nlh, CROSSLAT_FLOW_A_PAD, 0, NULL);
+		put_flow_attr(nlh, type, &b);
+	}
+	mnl_attr_put(nlh, CROSSLAT_FLOW_A_MAX + 1, sizeof(odd), odd);	/* a newer kernel's */
+	mnl_attr_put(nlh, CROSSLAT_FLOW_A_MAX + 1 + 64, 1, odd);
+	mnl_attr_put(nlh, 0x3fff, 0, NULL);				/* largest type */
+	mnl_attr_put(nlh, CROSSLAT_FLOW_A_MAX + 1, sizeof(odd), odd);	/* even twice */
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u64(nlh, CROSSLAT_A_MAX + 7, 1);
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), 0);
+	CHECK_EQ(check_flow_base(&flow, AF_INET6), 0);
+	CHECK_EQ(flow.present,
+		 CROSSLAT_NL_FLOW_RTT | CROSSLAT_NL_FLOW_APP | CROSSLAT_NL_FLOW_THRESH);
+	return 0;
+}
+
+static int flow_missing_or_wrong(void)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = genl_msg(FAMILY, CROSSLAT_CMD_FLOW_GET);
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -ENODATA);
+	mnl_attr_put_u32(nlh, 99, 1);
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -ENODATA);
+
+	nlh = genl_msg(FAMILY, CROSSLAT_CMD_FLOW_GET);
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, CROSSLAT_A_FLOW));
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -ENODATA);
+
+	nlh = flow_msg_default();
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd = CROSSLAT_CMD_THRESH_GET;
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -EPROTO);
+
+	/* The flow in the wrong nest type. */
+	nlh = flow_msg_default();
+	find_attr(nlh, CROSSLAT_A_FLOW)->nla_type = CROSSLAT_A_THRESH | NLA_F_NESTED;
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -ENODATA);
+
+	nlh = flow_msg_default();
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + GENL_HDRLEN - 1;
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -EBADMSG);
+	return 0;
+}
+
+/* A refused message leaves no half-decoded flow behind. */
+static int flow_cleared_on_error(void)
+{
+	struct flow_build b = { .dup = CROSSLAT_FLOW_A_ALERTS };
+	static const struct crosslat_nl_flow zero;
+
+	memset(&flow, 0xa5, sizeof(flow));
+	CHECK_EQ(flow_parse_build(&b, &flow), -EBADMSG);
+	CHECK(!memcmp(&flow, &zero, sizeof(flow)));
+	return 0;
+}
+
+static int flow_truncated(void)
+{
+	struct nlmsghdr *nlh = flow_msg_default();
+	uint32_t full = nlh->nlmsg_len, len;
+	struct nlattr *nest, *first;
+
+	for (len = full - 1; len > MNL_NLMSG_HDRLEN + GENL_HDRLEN; len--) {
+		nlh->nlmsg_len = len;
+		if (crosslat_nl_parse_flow(nlh, &flow) == 0) {
+			fprintf(stderr, "# accepted at nlmsg_len %u of %u\n", len, full);
+			return -1;
+		}
+	}
+	nlh = flow_msg_default();
+	nest = find_attr(nlh, CROSSLAT_A_FLOW);
+	first = mnl_attr_get_payload(nest);
+	first->nla_len = nest->nla_len;			/* runs past the nest */
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -EBADMSG);
+	first->nla_len = 3;				/* shorter than its header */
+	CHECK_EQ(crosslat_nl_parse_flow(nlh, &flow), -EBADMSG);
+	return 0;
+}
+
+static int flow_mutations(void)
+{
+	_Alignas(8) char good[1024];
+	uint32_t good_len, i, n;
+	unsigned int seed = 4242;
+	struct nlmsghdr *nlh;
+
+	nlh = flow_msg_default();
+	good_len = nlh->nlmsg_len;
+	CHECK(good_len <= sizeof(good));
+	memcpy(good, buf, good_len);
+
+	for (i = 0; i < 20000; i++) {
+		char *msg = malloc(good_len);	/* exact size: ASan flags any overread */
+		int err;
+
+		CHECK(msg);
+		memcpy(msg, good, good_len);
+		for (n = 1 + rand_r(&seed) % 4; n; n--)
+			msg[MNL_NLMSG_HDRLEN + rand_r(&seed) % (good_len - MNL_NLMSG_HDRLEN)] =
+				rand_r(&seed);
+		nlh = (struct nlmsghdr *)msg;
+		if (rand_r(&seed) % 2)
+			nlh->nlmsg_len = MNL_NLMSG_HDRLEN +
+					 rand_r(&seed) % (good_len - MNL_NLMSG_HDRLEN + 1);
+		err = crosslat_nl_parse_flow(nlh, &flow);
+		free(msg);
+		if (err == 0) {
+			CHECK(flow.family == AF_INET || flow.family == AF_INET6);
+			CHECK(!(flow.present & ~(CROSSLAT_NL_FLOW_RTT | CROSSLAT_NL_FLOW_APP |
+						 CROSSLAT_NL_FLOW_THRESH)));
+		} else {
+			CHECK(err == -EBADMSG || err == -EPROTO || err == -ENODATA);
+		}
+	}
+	return 0;
+}
+
+/* ---- threshold requests and dump replies ---- */
+
+static struct crosslat_nl_thresh th;
+
+static const struct crosslat_nl_thresh th_v4 = {
+	.present = CROSSLAT_NL_THRESH_NETNS | CROSSLAT_NL_THRESH_PREFIX | CROSSLAT_NL_THRESH_PORT,
+	.netns_inum = INUM,
+	.family = AF_INET,
+	.prefix_len = 17,
+	.prefix = { 10, 1, 128 },
+	.port = 65535,
+	.rtt_ns = CROSSLAT_THRESH_RTT_MAX_NS,
+};
+
+static const struct crosslat_nl_thresh th_v6 = {
+	.present = CROSSLAT_NL_THRESH_PREFIX,
+	.family = AF_INET6,
+	.prefix_len = 127,
+	.prefix = { 0xfd, [15] = 0x02 },
+	.rtt_ns = 1,
+};
+
+static const struct crosslat_nl_thresh th_global = { .rtt_ns = 20000000 };
+
+static bool thresh_eq(const struct crosslat_nl_thresh *a, const struct crosslat_nl_thresh *b)
+{
+	return a->present == b->present && a->netns_inum == b->netns_inum &&
+	       a->family == b->family && a->prefix_len == b->prefix_len &&
+	       !memcmp(a->prefix, b->prefix, sizeof(a->prefix)) && a->port == b->port &&
+	       a->rtt_ns == b->rtt_ns;
+}
+
+static struct nlattr *find_nested(const struct nlattr *nest, uint16_t type)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each_nested(attr, nest)
+		if (mnl_attr_get_type(attr) == type)
+			return attr;
+	return NULL;
+}
+
+static unsigned int count_nested(const struct nlattr *nest)
+{
+	const struct nlattr *attr;
+	unsigned int n = 0;
+
+	mnl_attr_for_each_nested(attr, nest)
+		n++;
+	return n;
+}
+
+static int thresh_set_request(void)
+{
+	_Alignas(4) char req[CROSSLAT_NL_REQ_MAX];
+	static const uint8_t v4_prefix[4] = { 10, 1, 128, 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct nlattr *nest, *attr;
+	int len;
+
+	len = crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, 5, &th_v4);
+	CHECK(len > 0);
+	CHECK_EQ(nlh->nlmsg_len, len);
+	CHECK_EQ(nlh->nlmsg_type, FAMILY);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	CHECK_EQ(nlh->nlmsg_seq, 5);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_THRESH_SET);
+	CHECK_EQ(count_attrs(nlh), 1);
+	nest = find_attr(nlh, CROSSLAT_A_THRESH);
+	CHECK(nest);
+	CHECK(nest->nla_type & NLA_F_NESTED);
+	CHECK_EQ(count_nested(nest), 6);
+	attr = find_nested(nest, CROSSLAT_THRESH_A_NETNS_INUM);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 4 && mnl_attr_get_u32(attr) == INUM);
+	attr = find_nested(nest, CROSSLAT_THRESH_A_FAMILY);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 1 && mnl_attr_get_u8(attr) == AF_INET);
+	attr = find_nested(nest, CROSSLAT_THRESH_A_PREFIX);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 4);
+	CHECK(!memcmp(mnl_attr_get_payload(attr), v4_prefix, sizeof(v4_prefix)));
+	attr = find_nested(nest, CROSSLAT_THRESH_A_PREFIX_LEN);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 1 && mnl_attr_get_u8(attr) == 17);
+	attr = find_nested(nest, CROSSLAT_THRESH_A_PORT);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 2 && mnl_attr_get_u16(attr) == 65535);
+	attr = find_nested(nest, CROSSLAT_THRESH_A_RTT_NS);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 8);
+	CHECK(mnl_attr_get_u64(attr) == CROSSLAT_THRESH_RTT_MAX_NS);
+
+	/* IPv6: a 16-byte prefix; global: the nest holds RTT_NS only. */
+	CHECK(crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, 6, &th_v6) > 0);
+	nest = find_attr(nlh, CROSSLAT_A_THRESH);
+	CHECK_EQ(count_nested(nest), 4);
+	attr = find_nested(nest, CROSSLAT_THRESH_A_PREFIX);
+	CHECK(attr && mnl_attr_get_payload_len(attr) == 16);
+	CHECK(!memcmp(mnl_attr_get_payload(attr), th_v6.prefix, 16));
+	CHECK(crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, 7, &th_global) > 0);
+	nest = find_attr(nlh, CROSSLAT_A_THRESH);
+	CHECK_EQ(count_nested(nest), 1);
+	CHECK(mnl_attr_get_u64(find_nested(nest, CROSSLAT_THRESH_A_RTT_NS)) == 20000000);
+	return 0;
+}
+
+static int thresh_del_flush_request(void)
+{
+	_Alignas(4) char req[CROSSLAT_NL_REQ_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct crosslat_nl_thresh sel = th_v4;
+	struct nlattr *nest, *attr;
+
+	sel.rtt_ns = 0;						/* not sent: not checked */
+	CHECK(crosslat_nl_build_thresh_del(req, sizeof(req), FAMILY, 8, &sel) > 0);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_THRESH_DEL);
+	CHECK_EQ(count_attrs(nlh), 1);
+	nest = find_attr(nlh, CROSSLAT_A_THRESH);
+	CHECK(nest);
+	CHECK_EQ(count_nested(nest), 5);
+	CHECK(find_nested(nest, CROSSLAT_THRESH_A_RTT_NS) == NULL);
+
+	sel = th_global;					/* the global rule: empty nest */
+	CHECK(crosslat_nl_build_thresh_del(req, sizeof(req), FAMILY, 9, &sel) > 0);
+	nest = find_attr(nlh, CROSSLAT_A_THRESH);
+	CHECK(nest);
+	CHECK_EQ(count_nested(nest), 0);
+
+	CHECK(crosslat_nl_build_thresh_flush(req, sizeof(req), FAMILY, 10) > 0);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_THRESH_DEL);
+	CHECK_EQ(count_attrs(nlh), 1);
+	attr = find_attr(nlh, CROSSLAT_A_FLUSH);
+	CHECK(attr);
+	CHECK_EQ(mnl_attr_get_payload_len(attr), 0);
+	return 0;
+}
+
+static int dump_requests(void)
+{
+	_Alignas(4) char req[CROSSLAT_NL_REQ_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	int len;
+
+	len = crosslat_nl_build_flow_dump(req, sizeof(req), FAMILY, 11);
+	CHECK_EQ(len, MNL_NLMSG_HDRLEN + GENL_HDRLEN);
+	CHECK_EQ(nlh->nlmsg_type, FAMILY);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	CHECK_EQ(nlh->nlmsg_seq, 11);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_FLOW_GET);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version,
+		 CROSSLAT_GENL_VERSION);
+
+	len = crosslat_nl_build_thresh_dump(req, sizeof(req), FAMILY, 12);
+	CHECK_EQ(len, MNL_NLMSG_HDRLEN + GENL_HDRLEN);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_THRESH_GET);
+
+	CHECK_EQ(crosslat_nl_build_flow_dump(req, sizeof(req) - 1, FAMILY, 1), -ENOBUFS);
+	CHECK_EQ(crosslat_nl_build_thresh_dump(req, 0, FAMILY, 1), -ENOBUFS);
+	CHECK_EQ(crosslat_nl_build_thresh_set(req, 16, FAMILY, 1, &th_v4), -ENOBUFS);
+	CHECK_EQ(crosslat_nl_build_thresh_del(req, 16, FAMILY, 1, &th_v4), -ENOBUFS);
+	CHECK_EQ(crosslat_nl_build_thresh_flush(req, 16, FAMILY, 1), -ENOBUFS);
+	return 0;
+}
+
+static int thresh_check_invalid(void)
+{
+	_Alignas(4) char req[CROSSLAT_NL_REQ_MAX];
+	struct crosslat_nl_thresh t;
+
+	CHECK_EQ(crosslat_nl_check_thresh(&th_v4, true), 0);
+	CHECK_EQ(crosslat_nl_check_thresh(&th_v6, true), 0);
+	CHECK_EQ(crosslat_nl_check_thresh(&th_global, true), 0);
+
+	t = th_v4;
+	t.prefix[2] = 0xc0;					/* bit 18 of a /17 */
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	CHECK_EQ(crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, 1, &t), -EINVAL);
+	CHECK_EQ(crosslat_nl_build_thresh_del(req, sizeof(req), FAMILY, 1, &t), -EINVAL);
+	t.prefix[2] = 0;
+	t.prefix[3] = 1;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t = th_v4;
+	t.prefix[4] = 1;				/* past a v4 address: not part of it */
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), 0);
+	CHECK(crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, 1, &t) > 0);
+	CHECK_EQ(mnl_attr_get_payload_len(find_nested(find_attr((struct nlmsghdr *)req,
+								 CROSSLAT_A_THRESH),
+						       CROSSLAT_THRESH_A_PREFIX)), 4);
+	t = th_v4;
+	t.prefix_len = 33;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t.prefix_len = 32;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), 0);
+	t.prefix_len = 0;
+	t.prefix[0] = 0;
+	t.prefix[1] = 0;
+	t.prefix[2] = 0;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), 0);
+	t = th_v6;
+	t.prefix_len = 129;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t.prefix_len = 126;					/* bit 127 is set */
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t = th_v4;
+	t.family = 0;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t.family = AF_UNIX;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t.present &= ~CROSSLAT_NL_THRESH_PREFIX;		/* family unused now */
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), 0);
+	t = th_v4;
+	t.port = 0;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -EINVAL);
+	t.present &= ~CROSSLAT_NL_THRESH_PORT;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), 0);
+
+	t = th_global;
+	t.rtt_ns = 0;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -ERANGE);
+	CHECK_EQ(crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, 1, &t), -ERANGE);
+	CHECK_EQ(crosslat_nl_check_thresh(&t, false), 0);
+	CHECK(crosslat_nl_build_thresh_del(req, sizeof(req), FAMILY, 1, &t) > 0);
+	t.rtt_ns = CROSSLAT_THRESH_RTT_MAX_NS + 1;
+	CHECK_EQ(crosslat_nl_check_thresh(&t, true), -ERANGE);
+	return 0;
+}
+
+/* A THRESH_GET dump message holding t, as the kernel would send it. */
+static struct nlmsghdr *thresh_msg(const struct crosslat_nl_thresh *t)
+{
+	_Alignas(4) char req[CROSSLAT_NL_REQ_MAX];
+	struct nlmsghdr *nlh;
+	int len;
+
+	/* The request encoder writes the same nest: reuse it, then relabel the message. */
+	len = crosslat_nl_build_thresh_set(req, sizeof(req), FAMILY, SEQ, t);
+	if (len < 0)
+		abort();
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, req, len);
+	nlh = (struct nlmsghdr *)buf;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd = CROSSLAT_CMD_THRESH_GET;
+	return nlh;
+}
+
+static int thresh_round_trip(void)
+{
+	const struct crosslat_nl_thresh *cases[] = { &th_v4, &th_v6, &th_global };
+	struct crosslat_nl_thresh t;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		CHECK_EQ(crosslat_nl_parse_thresh(thresh_msg(cases[i]), &th), 0);
+		CHECK(thresh_eq(&th, cases[i]));
+	}
+	t = th_v4;
+	t.present = CROSSLAT_NL_THRESH_PORT;
+	t.netns_inum = 0;
+	t.family = 0;
+	t.prefix_len = 0;
+	memset(t.prefix, 0, sizeof(t.prefix));
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_msg(&t), &th), 0);
+	CHECK(thresh_eq(&th, &t));
+	return 0;
+}
+
+/* A THRESH_GET message with the given nest attributes, built by hand. */
+static struct nlmsghdr *thresh_raw(uint64_t omit, unsigned int dup, uint8_t family,
+				   unsigned int prefix_size, uint8_t prefix_len, uint16_t port,
+				   uint64_t rtt)
+{
+	struct nlmsghdr *nlh = genl_msg(FAMILY, CROSSLAT_CMD_THRESH_GET);
+	uint8_t prefix[17] = { 10 };
+	struct nlattr *nest;
+	unsigned int type, n;
+
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_THRESH);
+	for (type = CROSSLAT_THRESH_A_NETNS_INUM; type <= CROSSLAT_THRESH_A_MAX; type++) {
+		if (omit & BIT64(type))
+			continue;
+		for (n = type == dup ? 2 : 1; n; n--) {
+			switch (type) {
+			case CROSSLAT_THRESH_A_NETNS_INUM:
+				mnl_attr_put_u32(nlh, type, INUM);
+				break;
+			case CROSSLAT_THRESH_A_FAMILY:
+				mnl_attr_put_u8(nlh, type, family);
+				break;
+			case CROSSLAT_THRESH_A_PREFIX:
+				mnl_attr_put(nlh, type, prefix_size, prefix);
+				break;
+			case CROSSLAT_THRESH_A_PREFIX_LEN:
+				mnl_attr_put_u8(nlh, type, prefix_len);
+				break;
+			case CROSSLAT_THRESH_A_PORT:
+				mnl_attr_put_u16(nlh, type, port);
+				break;
+			case CROSSLAT_THRESH_A_RTT_NS:
+				mnl_attr_put_u64(nlh, type, rtt);
+				break;
+			}
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+#define THRESH_PREFIX	(BIT64(CROSSLAT_THRESH_A_FAMILY) | BIT64(CROSSLAT_THRESH_A_PREFIX) | \
+			 BIT64(CROSSLAT_THRESH_A_PREFIX_LEN))
+
+static int thresh_parse_malformed(void)
+{
+	unsigned int type;
+
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 4, 8, 80, 1), &th), 0);
+	CHECK_EQ(th.present, CROSSLAT_NL_THRESH_NETNS | CROSSLAT_NL_THRESH_PREFIX |
+			     CROSSLAT_NL_THRESH_PORT);
+	CHECK_EQ(th.prefix[0], 10);
+	CHECK_EQ(th.prefix_len, 8);
+
+	/* Prefix parts come together. */
+	for (type = CROSSLAT_THRESH_A_FAMILY; type <= CROSSLAT_THRESH_A_PREFIX_LEN; type++) {
+		CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(BIT64(type), 0, AF_INET, 4, 8, 80, 1),
+						  &th), -EBADMSG);
+		CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(THRESH_PREFIX & ~BIT64(type), 0,
+							     AF_INET, 4, 8, 80, 1), &th),
+			 -EBADMSG);
+	}
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(THRESH_PREFIX, 0, 0, 0, 0, 80, 1), &th), 0);
+	CHECK_EQ(th.present, CROSSLAT_NL_THRESH_NETNS | CROSSLAT_NL_THRESH_PORT);
+
+	/* Values the kernel would never accept. */
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 16, 8, 80, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET6, 4, 8, 80, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 5, 8, 80, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, 3, 4, 8, 80, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 4, 33, 80, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 4, 4, 80, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 4, 8, 0, 1), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 4, 8, 80, 0), &th), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, 0, AF_INET, 4, 8, 80,
+						     CROSSLAT_THRESH_RTT_MAX_NS + 1), &th),
+		 -EBADMSG);
+
+	/* RTT_NS is required; every attribute once. */
+	CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(BIT64(CROSSLAT_THRESH_A_RTT_NS), 0, AF_INET,
+						     4, 8, 80, 1), &th), -ENODATA);
+	for (type = CROSSLAT_THRESH_A_NETNS_INUM; type <= CROSSLAT_THRESH_A_MAX; type++)
+		CHECK_EQ(crosslat_nl_parse_thresh(thresh_raw(0, type, AF_INET, 4, 8, 80, 1), &th),
+			 -EBADMSG);
+	return 0;
+}
+
+static int thresh_parse_sizes_unknown(void)
+{
+	static const struct {
+		unsigned int type;
+		unsigned int size;	/* one byte more than allowed */
+	} fixed[] = {
+		{ CROSSLAT_THRESH_A_NETNS_INUM, 5 }, { CROSSLAT_THRESH_A_FAMILY, 2 },
+		{ CROSSLAT_THRESH_A_PREFIX_LEN, 2 }, { CROSSLAT_THRESH_A_PORT, 3 },
+		{ CROSSLAT_THRESH_A_RTT_NS, 9 },
+	};
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int i;
+
+	/* One byte more in each fixed-size attribute; the nest grows to match. */
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		nlh = thresh_raw(BIT64(fixed[i].type), 0, AF_INET, 4, 8, 80, 1);
+		nest = find_attr(nlh, CROSSLAT_A_THRESH);
+		mnl_attr_put(nlh, fixed[i].type, fixed[i].size, "123456789");
+		nest->nla_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nest;
+		if (crosslat_nl_parse_thresh(nlh, &th) != -EBADMSG) {
+			fprintf(stderr, "# type %u with a byte more accepted\n", fixed[i].type);
+			return -1;
+		}
+	}
+
+	nlh = genl_msg(FAMILY, CROSSLAT_CMD_THRESH_GET);
+	mnl_attr_put_u32(nlh, CROSSLAT_A_MAX + 3, 7);
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_THRESH);
+	mnl_attr_put(nlh, CROSSLAT_THRESH_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, CROSSLAT_THRESH_A_RTT_NS, 42);
+	mnl_attr_put(nlh, CROSSLAT_THRESH_A_MAX + 1, 3, "xyz");
+	mnl_attr_put(nlh, CROSSLAT_THRESH_A_UNSPEC, 1, "x");
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_EQ(crosslat_nl_parse_thresh(nlh, &th), 0);
+	CHECK(thresh_eq(&th, &(struct crosslat_nl_thresh){ .rtt_ns = 42 }));
+
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd = CROSSLAT_CMD_FLOW_GET;
+	CHECK_EQ(crosslat_nl_parse_thresh(nlh, &th), -EPROTO);
+	nlh = genl_msg(FAMILY, CROSSLAT_CMD_THRESH_GET);
+	CHECK_EQ(crosslat_nl_parse_thresh(nlh, &th), -ENODATA);
+	nlh = thresh_msg(&th_v4);
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, CROSSLAT_A_THRESH));
+	CHECK_EQ(crosslat_nl_parse_thresh(nlh, &th), -EBADMSG);
+	return 0;
+}
+
+static int thresh_mutations(void)
+{
+	_Alignas(8) char good[256];
+	uint32_t good_len, i, n;
+	unsigned int seed = 777;
+	struct nlmsghdr *nlh;
+
+	nlh = thresh_msg(&th_v6);
+	good_len = nlh->nlmsg_len;
+	memcpy(good, buf, good_len);
+	for (i = 0; i < 20000; i++) {
+		char *msg = malloc(good_len);
+		int err;
+
+		CHECK(msg);
+		memcpy(msg, good, good_len);
+		for (n = 1 + rand_r(&seed) % 3; n; n--)
+			msg[MNL_NLMSG_HDRLEN + rand_r(&seed) % (good_len - MNL_NLMSG_HDRLEN)] =
+				rand_r(&seed);
+		nlh = (struct nlmsghdr *)msg;
+		if (rand_r(&seed) % 2)
+			nlh->nlmsg_len = MNL_NLMSG_HDRLEN +
+					 rand_r(&seed) % (good_len - MNL_NLMSG_HDRLEN + 1);
+		err = crosslat_nl_parse_thresh(nlh, &th);
+		free(msg);
+		if (err == 0)
+			CHECK_EQ(crosslat_nl_check_thresh(&th, true), 0);
+		else
+			CHECK(err == -EBADMSG || err == -EPROTO || err == -ENODATA);
+	}
+	return 0;
+}
+
+/* ---- NLMSG_DONE ---- */
+
+/* An NLMSG_DONE with status error and, if msg, an extended-ACK message. */
+static struct nlmsghdr *done_msg(int error, const char *msg)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(int)), &error, sizeof(int));
+	if (msg) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+	}
+	return nlh;
+}
+
+static int done_parse(void)
+{
+	struct nlmsghdr *nlh;
+	const char *msg = "junk";
+	int error = 1;
+
+	CHECK_EQ(crosslat_nl_parse_done(done_msg(0, NULL), &error, &msg), 0);
+	CHECK_EQ(error, 0);
+	CHECK(msg == NULL);
+	CHECK_EQ(crosslat_nl_parse_done(done_msg(-EOPNOTSUPP, "crosslat_rtt not loaded"), &error,
+					&msg), 0);
+	CHECK_EQ(error, -EOPNOTSUPP);
+	CHECK(msg && !strcmp(msg, "crosslat_rtt not loaded"));
+
+	nlh = done_msg(-ENOBUFS, "cut");
+	nlh->nlmsg_len -= 6;					/* broken TLV: message lost */
+	CHECK_EQ(crosslat_nl_parse_done(nlh, &error, &msg), 0);
+	CHECK_EQ(error, -ENOBUFS);
+	CHECK(msg == NULL);
+
+	nlh = done_msg(0, NULL);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 3;
+	CHECK_EQ(crosslat_nl_parse_done(nlh, &error, &msg), -EBADMSG);
+	CHECK_EQ(crosslat_nl_parse_done(stats_reply(), &error, &msg), -EPROTO);
+	return 0;
+}
+
+/* ---- requests over a socket pair: the test plays the kernel ---- */
+
+static _Alignas(8) char dgram[32768];
+static size_t dgram_len;
+static struct crosslat_nl *nl;
+static int peer = -1;
+
+static int fake_open(void)
+{
+	int sv[2];
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	CHECK_EQ(crosslat_nl_open_fd(&nl, sv[0], FAMILY), 0);
+	peer = sv[1];
+	return 0;
+}
+
+static void fake_close(void)
+{
+	crosslat_nl_close(nl);
+	nl = NULL;
+	if (peer >= 0)
+		close(peer);
+	peer = -1;
+}
+
+/* Appends the message in buf (built by a helper) to the next datagram, numbered seq. */
+static void add(struct nlmsghdr *nlh, uint32_t seq, uint16_t flags)
+{
+	struct nlmsghdr *copy = (struct nlmsghdr *)(dgram + dgram_len);
+
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	copy->nlmsg_seq = seq;
+	copy->nlmsg_flags |= flags;
+	dgram_len += MNL_ALIGN(nlh->nlmsg_len);
+}
+
+/* Queues the datagram for the client to read. */
+static int flush_dgram(void)
+{
+	ssize_t n = send(peer, dgram, dgram_len, 0);
+
+	CHECK_EQ(n, dgram_len);
+	dgram_len = 0;
+	return 0;
+}
+
+/* Reads the client's request: its command, flags and sequence number. */
+static int expect_request(uint8_t cmd, uint16_t flags, uint32_t seq)
+{
+	_Alignas(8) char req[CROSSLAT_NL_REQ_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	ssize_t n = recv(peer, req, sizeof(req), MSG_DONTWAIT);
+
+	CHECK(n >= (ssize_t)(MNL_NLMSG_HDRLEN + GENL_HDRLEN));
+	CHECK_EQ(nlh->nlmsg_len, n);
+	CHECK_EQ(nlh->nlmsg_type, FAMILY);
+	CHECK_EQ(nlh->nlmsg_flags, flags);
+	CHECK_EQ(nlh->nlmsg_seq, seq);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, cmd);
+	return 0;
+}
+
+struct seen {
+	unsigned int n;
+	uint16_t lport[8];
+	int stop_at;		/* return -ECANCELED at this call (1-based); 0: never */
+};
+
+static int count_flow(const struct crosslat_nl_flow *f, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < ARRAY_SIZE(s->lport))
+		s->lport[s->n] = f->lport;
+	s->n++;
+	return s->stop_at && (int)s->n == s->stop_at ? -ECANCELED : 0;
+}
+
+static int count_thresh(const struct crosslat_nl_thresh *t, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < ARRAY_SIZE(s->lport))
+		s->lport[s->n] = t->port;
+	s->n++;
+	return 0;
+}
+
+/* A flow message whose lport is port (and family fam). */
+static struct nlmsghdr *flow_port(uint16_t port, uint8_t fam)
+{
+	struct flow_build b = { .family = fam, .omit = BIT64(CROSSLAT_FLOW_A_LPORT) };
+	struct nlmsghdr *nlh = flow_msg(&b);
+	struct nlattr *nest = find_attr(nlh, CROSSLAT_A_FLOW);
+
+	mnl_attr_put_u16(nlh, CROSSLAT_FLOW_A_LPORT, port);
+	nest->nla_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nest;
+	return nlh;
+}
+
+static int dump_multipart(void)
+{
+	struct seen s = { 0 };
+	int err;
+
+	CHECK_EQ(fake_open(), 0);
+	add(flow_port(1001, AF_INET), 1, NLM_F_MULTI);
+	add(flow_port(1002, AF_INET6), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(flow_port(1003, AF_INET), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(done_msg(0, NULL), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	err = crosslat_nl_flows(nl, count_flow, &s);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(s.n, 3);
+	CHECK_EQ(s.lport[0], 1001);
+	CHECK_EQ(s.lport[1], 1002);
+	CHECK_EQ(s.lport[2], 1003);
+	CHECK_EQ(expect_request(CROSSLAT_CMD_FLOW_GET, NLM_F_REQUEST | NLM_F_DUMP, 1), 0);
+	CHECK(crosslat_nl_ext_msg(nl) == NULL);
+
+	/* Empty dump, DONE alone; then flows and DONE in one datagram. */
+	add(done_msg(0, NULL), 2, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	s.n = 0;
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), 0);
+	CHECK_EQ(s.n, 0);
+	add(flow_port(7, AF_INET), 3, NLM_F_MULTI);
+	add(done_msg(0, NULL), 3, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), 0);
+	CHECK_EQ(s.n, 1);
+	fake_close();
+	return 0;
+}
+
+/* crosslat_rtt not loaded: refused at dump start (NLMSG_ERROR) or by the dump (DONE). */
+static int dump_not_supported(void)
+{
+	struct seen s = { 0 };
+	struct nlmsghdr *nlh;
+	const char *ext;
+
+	CHECK_EQ(fake_open(), 0);
+	nlh = error_msg(-EOPNOTSUPP, GENL_HDRLEN, true);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "crosslat_rtt is not loaded");
+	add(nlh, 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EOPNOTSUPP);
+	ext = crosslat_nl_ext_msg(nl);
+	CHECK(ext && !strcmp(ext, "crosslat_rtt is not loaded"));
+	CHECK_EQ(s.n, 0);
+
+	add(done_msg(-EOPNOTSUPP, "no rtt"), 2, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_thresh_list(nl, count_thresh, &s), -EOPNOTSUPP);
+	ext = crosslat_nl_ext_msg(nl);
+	CHECK(ext && !strcmp(ext, "no rtt"));
+	CHECK_EQ(expect_request(CROSSLAT_CMD_FLOW_GET, NLM_F_REQUEST | NLM_F_DUMP, 1), 0);
+	CHECK_EQ(expect_request(CROSSLAT_CMD_THRESH_GET, NLM_F_REQUEST | NLM_F_DUMP, 2), 0);
+
+	/* The next request starts without the old message. */
+	add(done_msg(0, NULL), 3, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), 0);
+	CHECK(crosslat_nl_ext_msg(nl) == NULL);
+	fake_close();
+	return 0;
+}
+
+/* An error after some entries: those were delivered, the error is returned. */
+static int dump_error_midway(void)
+{
+	struct seen s = { 0 };
+
+	CHECK_EQ(fake_open(), 0);
+	add(flow_port(1, AF_INET), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(done_msg(-EMSGSIZE, NULL), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EMSGSIZE);
+	CHECK_EQ(s.n, 1);
+	fake_close();
+	return 0;
+}
+
+/* A callback's error stops the calls; the rest is drained; the handle stays usable. */
+static int dump_callback_stops(void)
+{
+	struct seen s = { .stop_at = 1 };
+
+	CHECK_EQ(fake_open(), 0);
+	add(flow_port(1, AF_INET), 1, NLM_F_MULTI);
+	add(flow_port(2, AF_INET), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(flow_port(3, AF_INET), 1, NLM_F_MULTI);
+	add(done_msg(0, NULL), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -ECANCELED);
+	CHECK_EQ(s.n, 1);
+
+	/* A stale message of an old request is skipped. */
+	add(flow_port(9, AF_INET), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(thresh_msg(&th_v4), 2, 0);
+	add(thresh_msg(&th_global), 2, 0);
+	add(done_msg(0, NULL), 2, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	s.n = 0;
+	CHECK_EQ(crosslat_nl_thresh_list(nl, count_thresh, &s), 0);
+	CHECK_EQ(s.n, 2);
+	CHECK_EQ(s.lport[0], 65535);
+	CHECK_EQ(s.lport[1], 0);
+	fake_close();
+	return 0;
+}
+
+/* A malformed entry: the ones before it are delivered, none after, -EBADMSG. */
+static int dump_bad_entry(void)
+{
+	struct flow_build bad = { .laddr_len = 16 };
+	struct seen s = { 0 };
+
+	CHECK_EQ(fake_open(), 0);
+	add(flow_port(1, AF_INET), 1, NLM_F_MULTI);
+	add(flow_msg(&bad), 1, NLM_F_MULTI);
+	add(flow_port(3, AF_INET), 1, NLM_F_MULTI);
+	add(done_msg(0, NULL), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EBADMSG);
+	CHECK_EQ(s.n, 1);
+
+	/* The kernel's error wins over a decoder's. */
+	add(flow_msg(&bad), 2, NLM_F_MULTI);
+	add(done_msg(-ENOBUFS, NULL), 2, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -ENOBUFS);
+
+	/* Not our family's message type. */
+	add(flow_port(1, AF_INET), 3, NLM_F_MULTI);
+	((struct nlmsghdr *)dgram)->nlmsg_type = FAMILY + 1;
+	add(done_msg(0, NULL), 3, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EPROTO);
+	fake_close();
+	return 0;
+}
+
+static int dump_interrupted(void)
+{
+	struct seen s = { 0 };
+
+	CHECK_EQ(fake_open(), 0);
+	add(flow_port(1, AF_INET), 1, NLM_F_MULTI);
+	add(flow_port(2, AF_INET), 1, NLM_F_MULTI | NLM_F_DUMP_INTR);
+	add(done_msg(0, NULL), 1, NLM_F_DUMP_INTR);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EINTR);
+	CHECK_EQ(s.n, 2);
+	fake_close();
+	return 0;
+}
+
+static int dump_broken_datagrams(void)
+{
+	struct seen s = { 0 };
+
+	CHECK_EQ(fake_open(), 0);
+	/* Bytes after the last message that are not a message. */
+	add(flow_port(1, AF_INET), 1, NLM_F_MULTI);
+	memset(dgram + dgram_len, 0xff, 8);
+	dgram_len += 8;
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EBADMSG);
+	fake_close();
+
+	/* Larger than the receive buffer: never silently cut. */
+	CHECK_EQ(fake_open(), 0);
+	while (dgram_len + 1024 < sizeof(dgram))
+		add(flow_port(1, AF_INET), 1, NLM_F_MULTI);
+	CHECK(dgram_len > 16384);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EMSGSIZE);
+	fake_close();
+
+	/* The peer is gone. */
+	CHECK_EQ(fake_open(), 0);
+	close(peer);
+	peer = -1;
+	CHECK_EQ(crosslat_nl_flows(nl, count_flow, &s), -EPIPE);
+	fake_close();
+	return 0;
+}
+
+static int thresh_requests_acked(void)
+{
+	_Alignas(8) char req[CROSSLAT_NL_REQ_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req, *err;
+	struct nlattr *nest;
+	const char *ext;
+	ssize_t n;
+
+	CHECK_EQ(fake_open(), 0);
+	add(error_msg(0, 64, true), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_thresh_set(nl, &th_v4), 0);
+	n = recv(peer, req, sizeof(req), MSG_DONTWAIT);
+	CHECK(n > 0);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_THRESH_SET);
+	nest = find_attr(nlh, CROSSLAT_A_THRESH);
+	CHECK(nest);
+	CHECK(mnl_attr_get_u64(find_nested(nest, CROSSLAT_THRESH_A_RTT_NS)) ==
+	      CROSSLAT_THRESH_RTT_MAX_NS);
+
+	err = error_msg(-ENOENT, 40, false);
+	err->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put_strz(err, NLMSGERR_ATTR_MSG, "no such rule");
+	add(err, 2, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_thresh_del(nl, &th_v6), -ENOENT);
+	ext = crosslat_nl_ext_msg(nl);
+	CHECK(ext && !strcmp(ext, "no such rule"));
+	CHECK_EQ(expect_request(CROSSLAT_CMD_THRESH_DEL, NLM_F_REQUEST | NLM_F_ACK, 2), 0);
+
+	add(error_msg(0, 20, true), 3, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_thresh_flush(nl), 0);
+	CHECK_EQ(expect_request(CROSSLAT_CMD_THRESH_DEL, NLM_F_REQUEST | NLM_F_ACK, 3), 0);
+
+	/* An invalid rule never reaches the socket. */
+	CHECK_EQ(crosslat_nl_thresh_set(nl, &(struct crosslat_nl_thresh){ 0 }), -ERANGE);
+	CHECK(recv(peer, req, sizeof(req), MSG_DONTWAIT) < 0);
+
+	/* A reply to a request that expects only an ACK. */
+	add(thresh_msg(&th_v4), 5, 0);
+	add(error_msg(0, 20, true), 5, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_thresh_flush(nl), -EPROTO);
+	fake_close();
+	return 0;
+}
+
+/* The stats request still reads its one reply and the ACK after it. */
+static int stats_over_socket(void)
+{
+	CHECK_EQ(fake_open(), 0);
+	add(stats_reply(), 1, 0);
+	add(error_msg(0, 20, true), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_get_stats(nl, &st), 0);
+	CHECK_EQ(stat_of(CROSSLAT_STAT_MARKS), 7);
+
+	add(error_msg(0, 20, true), 2, 0);			/* no reply */
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_get_stats(nl, &st), -ENODATA);
+
+	add(stats_reply(), 3, 0);
+	add(stats_reply(), 3, 0);				/* one too many */
+	add(error_msg(0, 20, true), 3, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_get_stats(nl, &st), -EPROTO);
+	fake_close();
+	return 0;
+}
+
 /* ---- counter names ---- */
 
 static int stat_names_complete(void)
@@ -659,6 +1996,22 @@ static int stat_names_complete(void)
 	CHECK(crosslat_nl_stat_name(CROSSLAT_STAT_PAD) == NULL);
 	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_MARKS), "marks"));
 	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_NL_INVALID), "nl_invalid"));
+	/* /proc/crosslat/stats prints the same names. */
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_NETNS), "rtt_netns"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_FLOWS), "rtt_flows"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_FLOWS_CREATED), "rtt_flows_created"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_FULL_DROPS), "rtt_full_drops"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_ALLOC_FAILS), "rtt_alloc_fails"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_EVICTED_IDLE), "rtt_evicted_idle"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_EVICTED_LRU), "rtt_evicted_lru"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_PACKETS), "rtt_packets"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_PARSE_ERRORS), "rtt_parse_errors"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_SAMPLES), "rtt_samples"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_RETRANS), "rtt_retrans"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_ALERTS), "rtt_alerts"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED),
+		      "rtt_alerts_suppressed"));
+	CHECK(!strcmp(crosslat_nl_stat_name(CROSSLAT_STAT_RTT_FLOW_REPORTS), "rtt_flow_reports"));
 	/* A counter added to the uapi needs a name here too. */
 	for (i = CROSSLAT_STAT_PAD + 1; i <= CROSSLAT_STAT_MAX; i++) {
 		if (!crosslat_nl_stat_name(i)) {
@@ -705,6 +2058,37 @@ static const struct test tests[] = {
 	{ "nl_crosslat_parse_ack_extack",		ack_extack },
 	{ "nl_crosslat_parse_ack_malformed",		ack_malformed },
 	{ "nl_crosslat_stat_name_complete",		stat_names_complete },
+	{ "nl_crosslat_parse_flow_valid_all",		flow_valid_all },
+	{ "nl_crosslat_parse_flow_valid_minimal_v6",	flow_valid_minimal_v6 },
+	{ "nl_crosslat_parse_flow_any_order",		flow_any_order },
+	{ "nl_crosslat_parse_flow_addr_mismatch",	flow_addr_mismatch },
+	{ "nl_crosslat_parse_flow_bad_sizes",		flow_bad_sizes },
+	{ "nl_crosslat_parse_flow_missing_required",	flow_missing_required },
+	{ "nl_crosslat_parse_flow_partial_group",	flow_partial_group },
+	{ "nl_crosslat_parse_flow_duplicates",		flow_duplicates },
+	{ "nl_crosslat_parse_flow_unknown_ignored",	flow_unknown_ignored },
+	{ "nl_crosslat_parse_flow_missing_or_wrong",	flow_missing_or_wrong },
+	{ "nl_crosslat_parse_flow_cleared_on_error",	flow_cleared_on_error },
+	{ "nl_crosslat_parse_flow_truncated",		flow_truncated },
+	{ "nl_crosslat_parse_flow_mutations",		flow_mutations },
+	{ "nl_crosslat_build_thresh_set",		thresh_set_request },
+	{ "nl_crosslat_build_thresh_del_flush",		thresh_del_flush_request },
+	{ "nl_crosslat_build_dumps",			dump_requests },
+	{ "nl_crosslat_check_thresh_invalid",		thresh_check_invalid },
+	{ "nl_crosslat_parse_thresh_round_trip",	thresh_round_trip },
+	{ "nl_crosslat_parse_thresh_malformed",		thresh_parse_malformed },
+	{ "nl_crosslat_parse_thresh_sizes_unknown",	thresh_parse_sizes_unknown },
+	{ "nl_crosslat_parse_thresh_mutations",		thresh_mutations },
+	{ "nl_crosslat_parse_done",			done_parse },
+	{ "nl_crosslat_flows_multipart",		dump_multipart },
+	{ "nl_crosslat_flows_not_supported",		dump_not_supported },
+	{ "nl_crosslat_flows_error_midway",		dump_error_midway },
+	{ "nl_crosslat_flows_callback_stops",		dump_callback_stops },
+	{ "nl_crosslat_flows_bad_entry",		dump_bad_entry },
+	{ "nl_crosslat_flows_interrupted",		dump_interrupted },
+	{ "nl_crosslat_flows_broken_datagrams",		dump_broken_datagrams },
+	{ "nl_crosslat_thresh_requests_acked",		thresh_requests_acked },
+	{ "nl_crosslat_get_stats_over_socket",		stats_over_socket },
 };
 
 /* TAP-style lines, one per test; tests/userspace/run.sh counts them. */
