@@ -3,4 +3,4 @@
 #include <linux/module.h>
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("crosslat: KUnit tests for the portable core (parser, histogram, RTT tracker)");
+MODULE_DESCRIPTION("crosslat: KUnit tests for the portable core (kmod/core)");
