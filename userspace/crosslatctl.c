@@ -1021,6 +1021,50 @@ static int flow_cmp(const void *pa, const void *pb, void *arg)
 	return c;
 }
 
+/* Compares the flows' identities: namespace cookie, then endpoints. */
+static int flow_key_cmp(const struct crosslat_nl_flow *a, const struct crosslat_nl_flow *b)
+{
+	int c = CMP(a->netns_cookie, b->netns_cookie);
+
+	if (!c)
+		c = CMP(a->family, b->family);
+	if (!c)
+		c = memcmp(a->laddr, b->laddr, sizeof(a->laddr));
+	if (!c)
+		c = CMP(a->lport, b->lport);
+	if (!c)
+		c = memcmp(a->raddr, b->raddr, sizeof(a->raddr));
+	if (!c)
+		c = CMP(a->rport, b->rport);
+	return c;
+}
+
+/* By identity, then the latest snapshot (last_ns) first. */
+static int flow_id_cmp(const void *pa, const void *pb)
+{
+	const struct crosslat_nl_flow *a = pa, *b = pb;
+	int c = flow_key_cmp(a, b);
+
+	return c ? c : CMP(b->last_ns, a->last_ns);
+}
+
+/*
+ * A dump racing with evictions may return a flow twice (the kernel walks a hash bucket
+ * again rather than risk skipping one): keep each flow once, its latest snapshot.
+ */
+static size_t flows_dedupe(struct crosslat_nl_flow *v, size_t nr)
+{
+	size_t i, out = 0;
+
+	if (!nr)
+		return 0;
+	qsort(v, nr, sizeof(*v), flow_id_cmp);
+	for (i = 1; i < nr; i++)
+		if (flow_key_cmp(&v[out], &v[i]))
+			v[++out] = v[i];
+	return out + 1;
+}
+
 static const char *family_name(uint8_t family)
 {
 	return family == AF_INET ? "ipv4" : "ipv6";
@@ -1158,6 +1202,7 @@ static int cmd_flows(int argc, char **argv, const struct ctl_opts *opts)
 		report_request_error("flows", nl, err, true);
 		goto cleanup;
 	}
+	set.nr = flows_dedupe(set.v, set.nr);
 	qsort_r(set.v, set.nr, sizeof(*set.v), flow_cmp, (void *)&opts->sort);
 	if (opts->limit && set.nr > opts->limit)
 		set.nr = opts->limit;

@@ -249,6 +249,7 @@ int crosslat_pkt_parse(const u8 *data, u32 len, enum crosslat_pkt_layer start,
 	int err;
 
 	memset(pkt, 0, sizeof(*pkt));
+	pkt->segs = 1;
 
 	if (start == CROSSLAT_PKT_L2) {
 		err = parse_eth(data, len, pkt, &ethertype);

@@ -94,6 +94,13 @@ struct crosslat_pkt {
 	u32 payload_off;
 	u32 payload_len;
 	bool truncated;
+
+	/*
+	 * Wire segments this packet stands for: 1 after a parse; a caller that parsed the
+	 * headers of a GSO/GRO super-packet sets its segment count (crosslat_rtt_on_*()
+	 * count packets and retransmitted segments in these units).
+	 */
+	u16 segs;
 };
 
 /*

@@ -105,15 +105,21 @@ static u32 range_append(struct crosslat_rtt_flow *f, u32 end, u64 now)
 	return ev;
 }
 
+/* Wire segments pkt stands for: a GSO/GRO super-packet's count, else 1. */
+static inline u32 pkt_segs(const struct crosslat_pkt *pkt)
+{
+	return pkt->segs ? pkt->segs : 1;
+}
+
 /* [seq, end) starts before snd_max: count it and flag what it overlaps (Karn). */
-static void retransmit(struct crosslat_rtt_flow *f, u32 seq, u32 end, u32 len,
+static void retransmit(struct crosslat_rtt_flow *f, u32 seq, u32 end, u32 len, u32 segs,
 		       struct crosslat_rtt_result *res)
 {
 	u32 start = f->ring_start, below = f->snd_max - seq;
 	unsigned int i, slot;
 
 	res->retrans = min(len, below);
-	f->retrans_segs++;
+	f->retrans_segs += segs;
 	f->retrans_bytes += res->retrans;
 
 	/* the part inside the gap left by dropped ranges, [snd_una, ring_start) */
@@ -143,7 +149,7 @@ static inline bool is_keepalive(u32 len, u8 flags, u32 seq, u32 acked)
  * crosslat_rtt_on_egress() stays small.
  */
 static noinline u32 egress_slow(struct crosslat_rtt_flow *f, u32 seq, u32 end, u32 len,
-				u8 flags, u64 now, struct crosslat_rtt_result *res)
+				u8 flags, u32 segs, u64 now, struct crosslat_rtt_result *res)
 {
 	bool syn = flags & CROSSLAT_TCP_FLAG_SYN;
 	bool new_payload = len;
@@ -156,7 +162,7 @@ static noinline u32 egress_slow(struct crosslat_rtt_flow *f, u32 seq, u32 end, u
 			f->keepalives++;
 			return CROSSLAT_RTT_EV_KEEPALIVE;
 		}
-		retransmit(f, seq, end, len, res);
+		retransmit(f, seq, end, len, segs, res);
 		ev = CROSSLAT_RTT_EV_RETRANS;
 		/* only sequence space past snd_max is new */
 		new_payload = len && crosslat_seq_after(seq + (syn ? 1 : 0) + len, f->snd_max);
@@ -192,7 +198,7 @@ u32 crosslat_rtt_on_egress(struct crosslat_rtt_flow *f, const struct crosslat_pk
 
 	if (!track_begin(f, pkt, now, res))
 		return 0;
-	f->pkts_out++;
+	f->pkts_out += pkt_segs(pkt);
 	f->bytes_out += len;
 
 	if (flags & CROSSLAT_TCP_FLAG_ACK) {
@@ -221,7 +227,7 @@ u32 crosslat_rtt_on_egress(struct crosslat_rtt_flow *f, const struct crosslat_pk
 		f->snd_max = end;
 		return 0;
 	}
-	return egress_slow(f, seq, end, len, flags, now, res);
+	return egress_slow(f, seq, end, len, flags, pkt_segs(pkt), now, res);
 }
 CROSSLAT_CORE_EXPORT(crosslat_rtt_on_egress);
 
@@ -288,7 +294,7 @@ u32 crosslat_rtt_on_ingress(struct crosslat_rtt_flow *f, const struct crosslat_p
 
 	if (!track_begin(f, pkt, now, res))
 		return 0;
-	f->pkts_in++;
+	f->pkts_in += pkt_segs(pkt);
 	f->bytes_in += len;
 	if (unlikely(flags & CROSSLAT_TCP_FLAG_RST))
 		return 0;

@@ -114,14 +114,14 @@ struct crosslat_rtt_flow {
 	u64 req_ns;		/* arrival of the last request payload, with S_AWAITING */
 	u64 bytes_out;		/* TCP payload bytes sent, retransmissions included */
 	u64 bytes_in;		/* TCP payload bytes received */
-	u64 pkts_out;
+	u64 pkts_out;		/* wire segments (crosslat_pkt.segs), not super-packets */
 	u64 pkts_in;
 	u64 retrans_bytes;	/* payload bytes of retransmissions that lay below snd_max */
 
 	struct crosslat_rtt_stat rtt;	/* RTT samples; rtt.avg_ns is the smoothed RTT */
 	struct crosslat_rtt_stat app;	/* application (server think time) samples */
 
-	u32 retrans_segs;	/* egress segments starting before snd_max */
+	u32 retrans_segs;	/* wire segments of egress packets starting before snd_max */
 	u32 karn_skipped;	/* ACKs that fully covered a range but touched retransmitted data */
 	u32 dup_acks;		/* ACK == snd_una, no payload, no SYN/FIN, data outstanding */
 	u32 bad_acks;		/* ACKs past snd_max, ignored */

@@ -272,7 +272,18 @@ EXPORT_SYMBOL_GPL(crosslat_flow_iter_init);
 void crosslat_flow_iter_begin(struct crosslat_flow_iter *it)
 	__acquires(RCU)
 {
+	bool had_cursor = it->it.p;
+
 	rhashtable_walk_start(&it->it);
+	if (had_cursor && !it->it.p) {
+		/*
+		 * The entry the walk stopped at left the table. rhashtable would resume at its
+		 * old position in the bucket, and so step over live entries if one before it
+		 * went too: restart the bucket instead (entries may come twice, none is lost).
+		 */
+		it->it.skip = 0;
+		it->keep = false;
+	}
 }
 EXPORT_SYMBOL_GPL(crosslat_flow_iter_begin);
 

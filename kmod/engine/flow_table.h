@@ -104,7 +104,8 @@ void crosslat_flow_table_stats(struct crosslat_flow_table *t,
 /*
  * Iteration that may stop and resume, for netlink dumps (process context). Every entry
  * present from init to the end is returned at least once; entries added or removed meanwhile
- * may or may not be, and a table resize may return an entry twice.
+ * may or may not be. An entry may come twice: after a table resize, or when the entry the
+ * walk stopped at left the table before it resumed (its bucket is walked again).
  *
  *	crosslat_flow_iter_init(t, &it);		(once; e.g. in a dump's start)
  *	crosslat_flow_iter_begin(&it);			(enters an RCU read-side section)

@@ -142,10 +142,16 @@ TRACE_EVENT(crosslat_rtt_flow_stats,
 /*
  * crosslat_rtt_sample - one RTT sample (off by default: module parameter sample_every=N
  * emits one sample in N per flow)
+ * @t:       the flow
+ * @rtt_ns:  the sample
+ * @srtt_ns: the smoothed RTT after it
+ * @ack_seq: the cumulative ACK that gave it (raw sequence number)
+ * @acked:   sequence space that ACK newly covered: [ack_seq - acked, ack_seq)
  */
 TRACE_EVENT(crosslat_rtt_sample,
-	TP_PROTO(const struct crosslat_rtt_tuple *t, u64 rtt_ns, u64 srtt_ns),
-	TP_ARGS(t, rtt_ns, srtt_ns),
+	TP_PROTO(const struct crosslat_rtt_tuple *t, u64 rtt_ns, u64 srtt_ns, u32 ack_seq,
+		 u32 acked),
+	TP_ARGS(t, rtt_ns, srtt_ns, ack_seq, acked),
 	TP_STRUCT__entry(
 		__field(u64, netns_cookie)
 		__field(u32, netns_inum)
@@ -156,15 +162,20 @@ TRACE_EVENT(crosslat_rtt_sample,
 		__field(u16, rport)
 		__field(u64, rtt_ns)
 		__field(u64, srtt_ns)
+		__field(u32, ack_seq)
+		__field(u32, acked)
 	),
 	TP_fast_assign(
 		CROSSLAT_RTT_TUPLE_ASSIGN(t);
 		__entry->rtt_ns = rtt_ns;
 		__entry->srtt_ns = srtt_ns;
+		__entry->ack_seq = ack_seq;
+		__entry->acked = acked;
 	),
-	TP_printk(CROSSLAT_RTT_TUPLE_FMT " rtt=%llu srtt=%llu",
+	TP_printk(CROSSLAT_RTT_TUPLE_FMT " rtt=%llu srtt=%llu ack=%u acked=%u",
 		  __entry->netns_inum, __entry->laddr, __entry->lport, __entry->raddr,
-		  __entry->rport, __entry->rtt_ns, __entry->srtt_ns)
+		  __entry->rport, __entry->rtt_ns, __entry->srtt_ns, __entry->ack_seq,
+		  __entry->acked)
 );
 
 #endif /* _CROSSLAT_RTT_TRACE_H */

@@ -39,6 +39,7 @@ struct rtt_pending {
 	bool report;		/* rep is filled */
 	bool alert, crossing, close, reuse, sample;
 	u32 suppressed;
+	u32 ack_seq, acked;	/* of the sampled ACK */
 	u64 rtt_ns, srtt_ns;
 	struct crosslat_rtt_report rep;
 };
@@ -145,6 +146,8 @@ static void flow_update(struct crosslat_flow *f, struct rtt_flow_val *v, struct 
 			p->sample = true;
 			p->rtt_ns = res.rtt_ns;
 			p->srtt_ns = v->rtt.rtt.avg_ns;
+			p->ack_seq = pkt->tcp.ack_seq;
+			p->acked = res.acked;
 		}
 		if (p->alert)
 			p->rtt_ns = res.rtt_ns;
@@ -189,7 +192,8 @@ static void emit_pending(struct rtt_pending *p)
 		rtt_count(CROSSLAT_STAT_RTT_ALERTS);
 	}
 	if (p->sample)
-		trace_crosslat_rtt_sample(&p->rep.t, p->rtt_ns, p->srtt_ns);
+		trace_crosslat_rtt_sample(&p->rep.t, p->rtt_ns, p->srtt_ns, p->ack_seq,
+					  p->acked);
 	if (p->close && !p->reuse)
 		rtt_report_emit(&p->rep, CROSSLAT_RTT_REPORT_CLOSE);
 }
@@ -236,6 +240,8 @@ static void rtt_packet(struct sk_buff *skb, const struct nf_hook_state *state, b
 	/* Only the headers were copied: the payload is the rest of the (GSO/GRO) packet. */
 	if (pkt.truncated)
 		pkt.payload_len = avail - pkt.payload_off;
+	if (skb_is_gso(skb))
+		pkt.segs = skb_shinfo(skb)->gso_segs;
 
 	memset(&key, 0, sizeof(key));
 	key.netns = net->net_cookie;

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """TCP workloads for the RTT scenarios, run inside the guest's namespaces.
 
-  rr-server PORT DELAY_MS      answer every request line after DELAY_MS (one connection)
+  rr-server PORT DELAY_MS [LOG]
+                               answer every request line after DELAY_MS (one connection);
+                               LOG gets the think time of every answer, in ms, as this
+                               process measured it (from the request read to the answer
+                               written)
   rr-client HOST PORT COUNT    send COUNT request lines over one connection, await each answer
   churn-server PORT            accept and close connections until killed
   churn-client HOST PORT COUNT open and close COUNT connections, one after another
@@ -37,18 +41,24 @@ def read_line(conn, buf):
     return line, rest
 
 
-def rr_server(port, delay_ms):
+def rr_server(port, delay_ms, log=None):
     s = listen(port)
     conn, _ = s.accept()
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     buf = b""
+    think = []
     while True:
         line, buf = read_line(conn, buf)
         if line is None:
             break
+        t0 = time.monotonic()
         time.sleep(delay_ms / 1000.0)
+        think.append((time.monotonic() - t0) * 1000.0)
         conn.sendall(ANS)
     conn.close()
+    if log:
+        with open(log, "w") as f:
+            f.writelines("%.3f\n" % t for t in think)
 
 
 def rr_client(host, port, count):
@@ -78,8 +88,8 @@ def churn_client(host, port, count):
 
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
-    if cmd == "rr-server" and len(argv) == 4:
-        rr_server(int(argv[2]), float(argv[3]))
+    if cmd == "rr-server" and len(argv) in (4, 5):
+        rr_server(int(argv[2]), float(argv[3]), argv[4] if len(argv) == 5 else None)
     elif cmd == "rr-client" and len(argv) == 5:
         rr_client(argv[2], int(argv[3]), int(argv[4]))
     elif cmd == "churn-server" and len(argv) == 3:

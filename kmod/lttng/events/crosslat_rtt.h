@@ -78,14 +78,17 @@ LTTNG_TRACEPOINT_EVENT_CODE(crosslat_rtt_flow_stats,
 )
 
 LTTNG_TRACEPOINT_EVENT_CODE(crosslat_rtt_sample,
-	TP_PROTO(const struct crosslat_rtt_tuple *t, u64 rtt_ns, u64 srtt_ns),
-	TP_ARGS(t, rtt_ns, srtt_ns),
+	TP_PROTO(const struct crosslat_rtt_tuple *t, u64 rtt_ns, u64 srtt_ns, u32 ack_seq,
+		 u32 acked),
+	TP_ARGS(t, rtt_ns, srtt_ns, ack_seq, acked),
 	TP_locvar(CROSSLAT_LTTNG_TUPLE_LOCVAR),
 	TP_code_pre(CROSSLAT_LTTNG_TUPLE_PRE(t)),
 	TP_FIELDS(
 		CROSSLAT_LTTNG_TUPLE_FIELDS(t)
 		ctf_integer(u64, rtt_ns, rtt_ns)
 		ctf_integer(u64, srtt_ns, srtt_ns)
+		ctf_integer(u32, ack_seq, ack_seq)
+		ctf_integer(u32, acked, acked)
 	),
 	TP_code_post()
 )
