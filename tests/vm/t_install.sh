@@ -12,9 +12,16 @@ make --no-print-directory -C "$CROSSLAT_TOP" install KDIR="/lib/modules/$KREL/bu
 modprobe crosslat || fail "modprobe crosslat"
 expect_eq "installed crosslatctl" "$(command -v crosslatctl)" /usr/local/sbin/crosslatctl
 crosslatctl stats | grep -q '^version' || fail "crosslatctl stats from PATH"
-if [ -f "$KMOD_OUT/kmod/lttng/lttng-probe-crosslat.ko" ]; then
-	modprobe lttng-probe-crosslat || fail "modprobe lttng-probe-crosslat"
-	modprobe -r lttng-probe-crosslat
-fi
+# the tracker pulls in the engine by its dependency
 modprobe -r crosslat
+modprobe crosslat_rtt || fail "modprobe crosslat_rtt"
+lsmod | grep -q '^crosslat ' || fail "modprobe crosslat_rtt did not load the engine"
+crosslatctl flows >/dev/null || fail "crosslatctl flows from PATH"
+if [ -f "$KMOD_OUT/kmod/lttng/lttng-probe-crosslat.ko" ]; then
+	for p in lttng-probe-crosslat lttng-probe-crosslat-rtt; do
+		modprobe $p || fail "modprobe $p"
+		modprobe -r $p
+	done
+fi
+modprobe -r crosslat_rtt crosslat
 say "make install + modprobe by name work"
