@@ -994,33 +994,6 @@ static bool sort_value(const struct crosslat_nl_flow *f, enum sort_key key, uint
 
 #define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
 
-/* Largest value first, flows without one last, then by namespace and endpoints. */
-static int flow_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct crosslat_nl_flow *a = pa, *b = pb;
-	enum sort_key key = *(const enum sort_key *)arg;
-	uint64_t va = 0, vb = 0;
-	bool ha = sort_value(a, key, &va), hb = sort_value(b, key, &vb);
-	int c;
-
-	if (ha != hb)
-		return hb - ha;
-	if (va != vb)
-		return CMP(vb, va);
-	c = CMP(a->netns_inum, b->netns_inum);
-	if (!c)
-		c = CMP(a->family, b->family);
-	if (!c)
-		c = memcmp(a->laddr, b->laddr, sizeof(a->laddr));
-	if (!c)
-		c = CMP(a->lport, b->lport);
-	if (!c)
-		c = memcmp(a->raddr, b->raddr, sizeof(a->raddr));
-	if (!c)
-		c = CMP(a->rport, b->rport);
-	return c;
-}
-
 /* Compares the flows' identities: namespace cookie, then endpoints. */
 static int flow_key_cmp(const struct crosslat_nl_flow *a, const struct crosslat_nl_flow *b)
 {
@@ -1037,6 +1010,23 @@ static int flow_key_cmp(const struct crosslat_nl_flow *a, const struct crosslat_
 	if (!c)
 		c = CMP(a->rport, b->rport);
 	return c;
+}
+
+/* Largest value first, flows without one last, then by namespace and endpoints. */
+static int flow_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct crosslat_nl_flow *a = pa, *b = pb;
+	enum sort_key key = *(const enum sort_key *)arg;
+	uint64_t va = 0, vb = 0;
+	bool ha = sort_value(a, key, &va), hb = sort_value(b, key, &vb);
+	int c;
+
+	if (ha != hb)
+		return hb - ha;
+	if (va != vb)
+		return CMP(vb, va);
+	c = CMP(a->netns_inum, b->netns_inum);
+	return c ? c : flow_key_cmp(a, b);
 }
 
 /* By identity, then the latest snapshot (last_ns) first. */
