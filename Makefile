@@ -9,6 +9,8 @@
 #   make demo            the pipeline demo in a guest (scripts/demo)
 #   make fuzz            long libFuzzer runs (FUZZ_SECONDS per target)
 #   make bench           benchmarks (instruction counts of the portable fast path)
+#   make bench-guest     in-guest overhead of crosslat_rtt vs tcpdump and bpftrace (~7 min;
+#                        BENCH_GUEST_ARGS="--rounds 30 ..." see tests/bench/rtt-overhead -h)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
@@ -44,7 +46,7 @@ define kmod_build
 endef
 
 .PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace check demo fuzz \
-	bench style install clean deps
+	bench bench-guest style install clean deps
 
 all: modules ust userspace
 
@@ -81,6 +83,10 @@ fuzz:
 
 bench:
 	$(MAKE) --no-print-directory -C $(TOP)/tests/bench callgrind O=$(BUILD)/bench
+
+# Not part of `check`: a measurement (paired rounds of iperf3 in a qemu guest), not a test.
+bench-guest: modules
+	$(TOP)/tests/bench/rtt-overhead $(BENCH_GUEST_ARGS)
 
 style:
 	$(TOP)/scripts/style
