@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vm: stock-only (timing-based)
+# vm: retry-once (a busy host makes the guest's timers fire late)
 # Application latency (server think time): a request/response server that sleeps 30 ms
 # before every answer, 40 requests over one connection, 5 ms netem delay on the path. The
 # server's flow must show one app sample per request and an app latency that matches,

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vm: stock-only (timing-based; the debug kernel's single-threaded TCG distorts RTTs)
+# vm: retry-once (a busy host makes the guest's timers fire late)
 # RTT against an injected delay and against the kernel's own estimate: two namespaces over
 # veth, an iperf3 flow at a low rate in one-segment writes (no bursts queueing behind each
 # other), delayed ACKs off on the receiver (route quickack) so an ACK measures the path.
