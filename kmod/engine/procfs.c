@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* /proc/crosslat/stats: one "name value" line per engine counter (seq_file, read-only). */
+/* /proc/crosslat/stats: "name value" per counter, the loaded trackers' too (seq_file, read-only). */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>

@@ -15,7 +15,6 @@
 #include <linux/ktime.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 #include "core/pkt_parse.h"
 #include "crosslat_rtt_trace.h"
 #include "rtt.h"
