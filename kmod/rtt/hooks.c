@@ -140,7 +140,7 @@ static void flow_update(struct crosslat_flow *f, struct rtt_flow_val *v, struct 
 	if (p->ev & CROSSLAT_RTT_EV_SAMPLE) {
 		check_threshold(f, v, now, p);
 		n = READ_ONCE(crosslat_rtt_sample_every);
-		if (n && ++v->sample_ctr >= n) {
+		if (n && ++v->sample_ctr >= n && trace_crosslat_rtt_sample_enabled()) {
 			v->sample_ctr = 0;
 			p->sample = true;
 			p->rtt_ns = res.rtt_ns;
@@ -166,13 +166,17 @@ static void flow_update(struct crosslat_flow *f, struct rtt_flow_val *v, struct 
 			p->close = true;
 		}
 	}
-	/* A snapshot for the events that need one, unless a reuse report already took it. */
-	if (!p->report && (p->alert || (p->close && trace_crosslat_rtt_flow_stats_enabled()) ||
-			   p->sample)) {
+	/*
+	 * A full snapshot for the events that carry one, unless a reuse report already took
+	 * it; a sample event needs only the tuple.
+	 */
+	if (!p->report && (p->alert || (p->close && trace_crosslat_rtt_flow_stats_enabled()))) {
 		rtt_report_fill(f, v, &p->rep);
 		p->report = true;
 		if (p->close)
 			v->reported_pkts = v->rtt.pkts_in + v->rtt.pkts_out;
+	} else if (p->sample && !p->report) {
+		rtt_tuple_fill(f, v, &p->rep.t);
 	}
 }
 
@@ -182,6 +186,9 @@ static void emit_pending(struct rtt_pending *p)
 		rtt_count(CROSSLAT_STAT_RTT_SAMPLES);
 	if (p->ev & CROSSLAT_RTT_EV_RETRANS)
 		rtt_count(CROSSLAT_STAT_RTT_RETRANS);
+	if (p->sample)
+		trace_crosslat_rtt_sample(&p->rep.t, p->rtt_ns, p->srtt_ns, p->ack_seq,
+					  p->acked);
 	if (!p->report)
 		return;
 	if (p->reuse)
@@ -190,9 +197,6 @@ static void emit_pending(struct rtt_pending *p)
 		trace_crosslat_rtt_alert(&p->rep, p->rtt_ns, p->crossing, p->suppressed);
 		rtt_count(CROSSLAT_STAT_RTT_ALERTS);
 	}
-	if (p->sample)
-		trace_crosslat_rtt_sample(&p->rep.t, p->rtt_ns, p->srtt_ns, p->ack_seq,
-					  p->acked);
 	if (p->close && !p->reuse)
 		rtt_report_emit(&p->rep, CROSSLAT_RTT_REPORT_CLOSE);
 }

@@ -10,18 +10,24 @@
 #include "crosslat_rtt_trace.h"
 #include "rtt.h"
 
+void rtt_tuple_fill(const struct crosslat_flow *f, const struct rtt_flow_val *v,
+		    struct crosslat_rtt_tuple *t)
+{
+	t->netns_cookie = f->key.netns;
+	t->netns_inum = v->netns_inum;
+	t->family = f->key.family;
+	memcpy(t->laddr, f->key.laddr, sizeof(t->laddr));
+	memcpy(t->raddr, f->key.raddr, sizeof(t->raddr));
+	t->lport = ntohs(f->key.lport);
+	t->rport = ntohs(f->key.rport);
+}
+
 void rtt_report_fill(const struct crosslat_flow *f, const struct rtt_flow_val *v,
 		     struct crosslat_rtt_report *r)
 {
 	const struct crosslat_rtt_flow *rf = &v->rtt;
 
-	r->t.netns_cookie = f->key.netns;
-	r->t.netns_inum = v->netns_inum;
-	r->t.family = f->key.family;
-	memcpy(r->t.laddr, f->key.laddr, sizeof(r->t.laddr));
-	memcpy(r->t.raddr, f->key.raddr, sizeof(r->t.raddr));
-	r->t.lport = ntohs(f->key.lport);
-	r->t.rport = ntohs(f->key.rport);
+	rtt_tuple_fill(f, v, &r->t);
 	r->first_ns = rf->first_seen_ns;
 	r->last_ns = rf->last_seen_ns;
 	r->srtt_ns = rf->rtt.avg_ns;

@@ -66,7 +66,9 @@ void rtt_thresh_flush(void);
 unsigned int rtt_thresh_copy(struct crosslat_thresh_rule *out, unsigned int max);
 void rtt_thresh_exit(void);
 
-/* report.c: snapshots and crosslat_rtt_flow_stats events. */
+/* report.c: snapshots and crosslat_rtt_flow_stats events. Under the flow lock. */
+void rtt_tuple_fill(const struct crosslat_flow *f, const struct rtt_flow_val *v,
+		    struct crosslat_rtt_tuple *t);
 void rtt_report_fill(const struct crosslat_flow *f, const struct rtt_flow_val *v,
 		     struct crosslat_rtt_report *r);
 void rtt_report_emit(const struct crosslat_rtt_report *r, u8 reason);
