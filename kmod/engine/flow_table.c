@@ -2,6 +2,7 @@
 /* Bounded per-flow tables: rhashtable + capped GFP_ATOMIC entries + deferrable idle/LRU GC. */
 #include <linux/atomic.h>
 #include <linux/err.h>
+#include <linux/jhash.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -23,10 +24,41 @@ struct crosslat_flow_table {
 	atomic64_t inserted, full_drops, alloc_fails, insert_races, evicted_idle, evicted_lru;
 };
 
+/*
+ * The key is hashed and compared as words, not bytes: an IPv4 key hashes only its 4-byte
+ * addresses (the rest of them is zero), and equality is six 64-bit compares instead of a
+ * 48-byte memcmp(). The netns cookie enters through the table's random seed.
+ */
+static_assert(sizeof(struct crosslat_flow_key) == 6 * sizeof(u64));
+
+static u32 flow_key_hash(const void *data, u32 len, u32 seed)
+{
+	const struct crosslat_flow_key *k = data;
+	const u32 *w = (const u32 *)k;
+
+	seed ^= (u32)k->netns ^ (u32)(k->netns >> 32) ^ k->proto;
+	if (k->family == 4)
+		return jhash_3words(*(const u32 *)k->laddr, *(const u32 *)k->raddr,
+				    (u32)(__force u16)k->lport << 16 | (__force u16)k->rport, seed);
+	/* The words after netns: addresses, ports, family and proto. */
+	return jhash2(w + 2, len / sizeof(u32) - 2, seed);
+}
+
+static int flow_key_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const u64 *a = arg->key;
+	const u64 *b = (const u64 *)&((const struct crosslat_flow *)obj)->key;
+
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
+		(a[4] ^ b[4]) | (a[5] ^ b[5])) != 0;
+}
+
 static const struct rhashtable_params flow_ht_params = {
 	.key_len = sizeof(struct crosslat_flow_key),
 	.key_offset = offsetof(struct crosslat_flow, key),
 	.head_offset = offsetof(struct crosslat_flow, node),
+	.hashfn = flow_key_hash,
+	.obj_cmpfn = flow_key_cmp,
 	.automatic_shrinking = true,
 };
 

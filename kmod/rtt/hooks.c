@@ -3,27 +3,21 @@
  * Netfilter hooks of crosslat_rtt, in every network namespace: LOCAL_OUT sees what the
  * namespace's sockets send (before GSO splits it), LOCAL_IN what they receive (after GRO
  * merged it), IPv4 and IPv6. Both run after destination NAT and before the reply's source
- * NAT is undone, so one connection has the same tuple both ways. Each TCP segment is handed
- * to the portable tracker (core/rtt_track.c) under its flow's lock.
+ * NAT is undone, so one connection has the same tuple both ways. Each TCP segment's headers
+ * are read by skb_parse.c and handed to the portable tracker (core/rtt_track.c) under its
+ * flow's lock.
  */
-#include <linux/ip.h>
-#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/ktime.h>
-#include <net/ipv6.h>
+#include <linux/lockdep.h>
 #include <net/net_namespace.h>
 #include "core/pkt_parse.h"
+#include "skb_parse.h"
 #include "crosslat_rtt_trace.h"
 #include "rtt.h"
-
-/*
- * Headers are parsed from at most this many bytes at the network header: an IPv6 header
- * with some extension headers, or IPv4 with options, plus a TCP header with options.
- */
-#define RTT_HDR_MAX	192
 
 static atomic_t hooked_netns = ATOMIC_INIT(0);
 
@@ -201,50 +195,24 @@ static void emit_pending(struct rtt_pending *p)
 		rtt_report_emit(&p->rep, CROSSLAT_RTT_REPORT_CLOSE);
 }
 
-/* Quick filter on the network header: could this be TCP? */
-static bool maybe_tcp(const struct sk_buff *skb, u8 pf)
-{
-	if (pf == NFPROTO_IPV4)
-		return ip_hdr(skb)->protocol == IPPROTO_TCP;
-	return ipv6_hdr(skb)->nexthdr == IPPROTO_TCP || ipv6_ext_hdr(ipv6_hdr(skb)->nexthdr);
-}
-
 static void rtt_packet(struct sk_buff *skb, const struct nf_hook_state *state, bool egress)
 {
 	struct net *net = state->net;
-	struct crosslat_flow_key key;
-	struct crosslat_pkt pkt;
-	struct rtt_pending p;
+	/* Each is written before it is read: no need for the compiler's stack zeroing. */
+	struct crosslat_flow_key key __uninitialized;
+	struct crosslat_pkt pkt __uninitialized;
+	struct rtt_pending p __uninitialized;
 	struct crosslat_flow *f;
 	struct rtt_flow_val *v;
-	u8 buf[RTT_HDR_MAX];
-	unsigned int avail, want;
-	const u8 *data;
-	int noff, err;
+	int err;
 	u64 now;
 
-	if (!maybe_tcp(skb, state->pf))
-		return;
-	noff = skb_network_offset(skb);
-	avail = skb->len - noff;
-	want = min_t(unsigned int, avail, RTT_HDR_MAX);
-	data = skb_header_pointer(skb, noff, want, buf);
-	if (unlikely(!data)) {
-		rtt_count(CROSSLAT_STAT_RTT_PARSE_ERRORS);
+	err = rtt_skb_parse(skb, state->pf, &pkt);
+	if (err) {
+		if (err < 0)
+			rtt_count(CROSSLAT_STAT_RTT_PARSE_ERRORS);
 		return;
 	}
-	err = crosslat_pkt_parse(data, want, CROSSLAT_PKT_L3, &pkt);
-	if (unlikely(err)) {
-		rtt_count(CROSSLAT_STAT_RTT_PARSE_ERRORS);
-		return;
-	}
-	if (!pkt.l4_valid || pkt.l4_proto != CROSSLAT_IPPROTO_TCP)
-		return;
-	/* Only the headers were copied: the payload is the rest of the (GSO/GRO) packet. */
-	if (pkt.truncated)
-		pkt.payload_len = avail - pkt.payload_off;
-	if (skb_is_gso(skb))
-		pkt.segs = skb_shinfo(skb)->gso_segs;
 
 	memset(&key, 0, sizeof(key));
 	key.netns = net->net_cookie;
@@ -271,10 +239,18 @@ static void rtt_packet(struct sk_buff *skb, const struct nf_hook_state *state, b
 	v = (struct rtt_flow_val *)f->data;
 	p.ev = 0;
 	p.report = p.alert = p.close = p.reuse = p.sample = false;
-	/* LOCAL_OUT may run in process context with BHs enabled. */
-	spin_lock_bh(&f->lock);
-	flow_update(f, v, net, &pkt, egress, now, &p);
-	spin_unlock_bh(&f->lock);
+	if (egress) {
+		/* LOCAL_OUT may run in process context with BHs enabled. */
+		spin_lock_bh(&f->lock);
+		flow_update(f, v, net, &pkt, true, now, &p);
+		spin_unlock_bh(&f->lock);
+	} else {
+		/* LOCAL_IN runs in the receive softirq, or with BHs disabled. */
+		lockdep_assert_in_softirq();
+		spin_lock(&f->lock);
+		flow_update(f, v, net, &pkt, false, now, &p);
+		spin_unlock(&f->lock);
+	}
 	emit_pending(&p);
 }
 
