@@ -103,6 +103,119 @@ static void pkt_seeds(void)
 	write_pkt(&n, &b);
 }
 
+/*
+ * One fuzz_encap_parse seed: outer carrying hdr + inner (plain outer when inner is NULL).
+ * Byte 0 as fuzz_encap_parse expects: bit 0 = L3 start, bit 1 = its custom port set.
+ */
+static void write_encap(int *n, const struct pkt_builder *outer, const uint8_t *hdr,
+			size_t hdr_len, const struct pkt_builder *inner, bool custom_ports)
+{
+	static uint8_t buf[1 + 65536 + 4096];
+	size_t len;
+
+	if (inner)
+		len = pkt_builder_build_encap(outer, hdr, hdr_len, inner, buf + 1,
+					      sizeof(buf) - 1, NULL);
+	else
+		len = pkt_builder_build(outer, buf + 1, sizeof(buf) - 1, NULL);
+	if (!len) {
+		fprintf(stderr, "gen_corpus: builder rejected encap seed %d\n", *n);
+		exit(1);
+	}
+	buf[0] = (uint8_t)((outer->l2 ? 0 : 1) | (custom_ports ? 2 : 0));
+	write_seed("encap_parse", (*n)++, buf, len + 1);
+}
+
+static void encap_seeds(void)
+{
+	struct pkt_builder outer, inner, mid;
+	uint8_t hdr[8 + 252], nested[512];
+	size_t hdr_len, nested_len;
+	int n = 0, l2, ofam, ifam;
+	unsigned int words;
+
+	for (l2 = 0; l2 <= 1; l2++) {
+		for (ofam = 4; ofam <= 6; ofam += 2) {
+			for (ifam = 4; ifam <= 6; ifam += 2) {
+				/* VXLAN to 4789 and (custom set) 8472, inner TCP / UDP */
+				pkt_builder_init(&outer, (uint8_t)ofam, 17);
+				outer.l2 = l2;
+				outer.dport = 4789;
+				pkt_builder_init(&inner, (uint8_t)ifam, 6);
+				inner.l2 = true;
+				inner.payload_len = 16;
+				hdr_len = pkt_builder_vxlan_hdr(hdr, 0x123456);
+				write_encap(&n, &outer, hdr, hdr_len, &inner, false);
+				outer.dport = 8472;
+				inner.proto = 17;
+				write_encap(&n, &outer, hdr, hdr_len, &inner, true);
+
+				/* GENEVE with options, inner Ethernet and inner IP */
+				outer.dport = 6081;
+				hdr_len = pkt_builder_geneve_hdr(hdr, 0x6558, 77, 3);
+				write_encap(&n, &outer, hdr, hdr_len, &inner, false);
+				inner.l2 = false;
+				hdr_len = pkt_builder_geneve_hdr(hdr, ifam == 4 ? 0x0800 : 0x86dd,
+								 78, 0);
+				write_encap(&n, &outer, hdr, hdr_len, &inner, false);
+
+				/* IP-in-IP, 4 or 41 */
+				pkt_builder_init(&outer, (uint8_t)ofam, ifam == 4 ? 4 : 41);
+				outer.l2 = l2;
+				inner.proto = 6;
+				write_encap(&n, &outer, hdr, 0, &inner, false);
+			}
+		}
+	}
+
+	/* GENEVE with the most options, to the custom port */
+	pkt_builder_init(&outer, 4, 17);
+	outer.dport = 7081;
+	pkt_builder_init(&inner, 4, 6);
+	inner.l2 = true;
+	for (words = 31; words <= 63; words += 32) {
+		hdr_len = pkt_builder_geneve_hdr(hdr, 0x6558, 1, words);
+		write_encap(&n, &outer, hdr, hdr_len, &inner, true);
+	}
+
+	/* plain packets, a UDP datagram to 4789 too short for VXLAN, a non-first fragment */
+	pkt_builder_init(&outer, 4, 6);
+	write_encap(&n, &outer, NULL, 0, NULL, false);
+	pkt_builder_init(&outer, 6, 17);
+	outer.l2 = true;
+	write_encap(&n, &outer, NULL, 0, NULL, false);
+	pkt_builder_init(&outer, 4, 17);
+	outer.dport = 4789;
+	outer.payload_len = 4;
+	write_encap(&n, &outer, NULL, 0, NULL, false);
+	pkt_builder_init(&outer, 4, 4);
+	outer.dont_frag = false;
+	outer.frag_off = 1480;
+	outer.payload_len = 40;
+	write_encap(&n, &outer, NULL, 0, NULL, false);
+
+	/* nested: VXLAN in VXLAN, IP-in-IP in GENEVE */
+	nested_len = pkt_builder_vxlan_hdr(nested, 2);
+	pkt_builder_init(&mid, 4, 6);
+	mid.l2 = true;
+	nested_len += pkt_builder_build(&mid, nested + nested_len, sizeof(nested) - nested_len,
+					NULL);
+	pkt_builder_init(&outer, 4, 17);
+	outer.dport = 4789;
+	pkt_builder_init(&inner, 4, 17);
+	inner.l2 = true;
+	inner.dport = 4789;
+	inner.payload = nested;
+	inner.payload_len = (uint32_t)nested_len;
+	hdr_len = pkt_builder_vxlan_hdr(hdr, 1);
+	write_encap(&n, &outer, hdr, hdr_len, &inner, false);
+	outer.dport = 6081;
+	pkt_builder_init(&inner, 6, 4);
+	inner.payload_len = 40;
+	hdr_len = pkt_builder_geneve_hdr(hdr, 0x86dd, 3, 1);
+	write_encap(&n, &outer, hdr, hdr_len, &inner, false);
+}
+
 static void put_record(uint8_t *rec, uint8_t ctl, uint64_t v)
 {
 	int i;
@@ -216,7 +329,10 @@ int main(int argc, char **argv)
 	make_dir(path);
 	snprintf(path, sizeof(path), "%s/rtt_track", outdir);
 	make_dir(path);
+	snprintf(path, sizeof(path), "%s/encap_parse", outdir);
+	make_dir(path);
 	pkt_seeds();
+	encap_seeds();
 	hist_seeds();
 	rtt_seeds();
 	return 0;

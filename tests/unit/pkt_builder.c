@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Test-only packet builder: Ethernet + VLAN + IPv4/IPv6 (+ext headers) + TCP/UDP + payload. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pkt_builder.h"
@@ -215,8 +216,11 @@ size_t pkt_builder_build(const struct pkt_builder *b, uint8_t *buf, size_t cap,
 	write_l4(b, buf + off);
 	off += l4_hdr_len(b);
 	lay.payload_off = (uint32_t)off;
-	for (i = 0; i < b->payload_len; i++)
-		buf[off + i] = (uint8_t)(i * 7 + 3);
+	if (b->payload)
+		memcpy(buf + off, b->payload, b->payload_len);
+	else
+		for (i = 0; i < b->payload_len; i++)
+			buf[off + i] = (uint8_t)(i * 7 + 3);
 	off += b->payload_len;
 	lay.ip_end = (uint32_t)off;
 	memset(buf + off, 0xee, b->pad_len);
@@ -225,4 +229,72 @@ size_t pkt_builder_build(const struct pkt_builder *b, uint8_t *buf, size_t cap,
 	if (lay_out)
 		*lay_out = lay;
 	return off;
+}
+
+size_t pkt_builder_vxlan_hdr(uint8_t *p, uint32_t vni)
+{
+	memset(p, 0, 8);
+	p[0] = 0x08;
+	put32(p + 4, vni << 8);
+	return 8;
+}
+
+size_t pkt_builder_geneve_hdr(uint8_t *p, uint16_t proto, uint32_t vni, unsigned int opt_words)
+{
+	unsigned int left = opt_words & 0x3f, n;
+	uint8_t *opt = p + 8;
+
+	memset(p, 0, 8);
+	p[0] = (uint8_t)left;
+	put16(p + 2, proto);
+	put32(p + 4, vni << 8);
+	while (left) {
+		n = left < 32 ? left : 32;	/* header word + up to 31 data words */
+		put16(opt, 0x0102);
+		opt[2] = (uint8_t)(0x10 + left);	/* option type */
+		opt[3] = (uint8_t)(n - 1);
+		memset(opt + 4, 0xa5, 4 * (n - 1));
+		opt += 4 * n;
+		left -= n;
+	}
+	return 8 + 4 * (size_t)(opt_words & 0x3f);
+}
+
+size_t pkt_builder_build_encap(const struct pkt_builder *outer, const uint8_t *hdr,
+			       size_t hdr_len, const struct pkt_builder *inner, uint8_t *buf,
+			       size_t cap, struct pkt_builder_encap_layout *lay_out)
+{
+	struct pkt_builder_encap_layout lay;
+	struct pkt_builder o = *outer;
+	size_t inner_len, len = 0, i;
+	uint8_t *scratch;
+
+	if (hdr_len > cap)
+		return 0;
+	scratch = malloc(cap);
+	if (!scratch)
+		return 0;
+	memcpy(scratch, hdr, hdr_len);
+	inner_len = pkt_builder_build(inner, scratch + hdr_len, cap - hdr_len, &lay.inner);
+	if (!inner_len || hdr_len + inner_len > UINT32_MAX)
+		goto out;
+	o.payload = scratch;
+	o.payload_len = (uint32_t)(hdr_len + inner_len);
+	len = pkt_builder_build(&o, buf, cap, &lay.outer);
+	if (!len)
+		goto out;
+	lay.tun_off = lay.outer.payload_off;
+	lay.inner_off = lay.tun_off + (uint32_t)hdr_len;
+	lay.inner.l3_off += lay.inner_off;
+	for (i = 0; i < inner->next && i < PKT_BUILDER_MAX_EXT; i++)
+		lay.inner.ext_off[i] += lay.inner_off;
+	lay.inner.l4_off += lay.inner_off;
+	lay.inner.payload_off += lay.inner_off;
+	lay.inner.ip_end += lay.inner_off;
+	lay.inner.len += lay.inner_off;
+	if (lay_out)
+		*lay_out = lay;
+out:
+	free(scratch);
+	return len;
 }

@@ -58,6 +58,7 @@ struct pkt_builder {
 	uint8_t doff;			/* TCP header words, 5..15; options are NOPs */
 
 	uint32_t payload_len;		/* bytes after the L4 header, a counting pattern */
+	const uint8_t *payload;		/* non-NULL: payload_len bytes to copy instead */
 	uint32_t pad_len;		/* bytes after the IP datagram (Ethernet padding) */
 };
 
@@ -84,5 +85,34 @@ void pkt_builder_add_ext(struct pkt_builder *b, uint8_t type, uint16_t len);
  */
 size_t pkt_builder_build(const struct pkt_builder *b, uint8_t *buf, size_t cap,
 			 struct pkt_builder_layout *lay);
+
+/* Offsets of what pkt_builder_build_encap() wrote, all from the start of buf. */
+struct pkt_builder_encap_layout {
+	struct pkt_builder_layout outer;
+	struct pkt_builder_layout inner;
+	uint32_t tun_off;		/* tunnel header: the outer payload's first byte */
+	uint32_t inner_off;		/* first byte of the inner packet */
+};
+
+/* Write a VXLAN header (flags 0x08, vni) at p; returns its length, 8. */
+size_t pkt_builder_vxlan_hdr(uint8_t *p, uint32_t vni);
+
+/*
+ * Write a GENEVE header at p: version 0, protocol type proto, vni and opt_words 4-byte words
+ * (0..63) of options, laid out as TLVs of class 0x0102 of at most 32 words each. Returns
+ * its length, 8 + 4 * opt_words.
+ */
+size_t pkt_builder_geneve_hdr(uint8_t *p, uint16_t proto, uint32_t vni, unsigned int opt_words);
+
+/*
+ * Build inner (packet or frame, inner->l2 decides), then outer carrying the hdr_len bytes at
+ * hdr followed by the inner packet as its payload: outer->payload and payload_len are
+ * overridden. VXLAN/GENEVE: outer UDP to the tunnel port with the tunnel header in hdr;
+ * IP-in-IP: outer->proto 4 or 41 and hdr_len 0. Returns the bytes written, 0 on failure.
+ * lay may be NULL.
+ */
+size_t pkt_builder_build_encap(const struct pkt_builder *outer, const uint8_t *hdr,
+			       size_t hdr_len, const struct pkt_builder *inner, uint8_t *buf,
+			       size_t cap, struct pkt_builder_encap_layout *lay);
 
 #endif /* _CROSSLAT_PKT_BUILDER_H */
