@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* crosslatctl: command-line control of the crosslat kernel modules (counters, markers, RTT). */
+/*
+ * crosslatctl: command-line control of the crosslat kernel modules (counters, markers, RTT,
+ * tunnel mappings).
+ */
 
 #define _GNU_SOURCE	/* qsort_r, CLONE_NEWNET */
 #include <arpa/inet.h>
@@ -16,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/crosslat.h>
@@ -36,6 +40,10 @@
 #define EXIT_USAGE	2
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* Modules serving commands beyond the engine's. */
+#define RTT_MODULE	"crosslat_rtt"
+#define MAP_MODULE	"crosslat_map"
+
 enum {
 	OPT_JSON	= 1 << 0,
 	OPT_UST_ONLY	= 1 << 1,
@@ -45,6 +53,9 @@ enum {
 	OPT_SORT	= 1 << 5,
 	OPT_LIMIT	= 1 << 6,
 	OPT_PREFIX	= 1 << 7,
+	OPT_INNER	= 1 << 8,
+	OPT_OUTER	= 1 << 9,
+	OPT_TUNNEL	= 1 << 10,
 };
 
 /* getopt_long values of the options without a short form. */
@@ -55,6 +66,9 @@ enum {
 	LOPT_SORT,
 	LOPT_LIMIT,
 	LOPT_PREFIX,
+	LOPT_INNER,
+	LOPT_OUTER,
+	LOPT_TUNNEL,
 };
 
 /* An address prefix: family AF_INET or AF_INET6, len bits of addr (network order). */
@@ -62,6 +76,25 @@ struct cidr {
 	uint8_t family;
 	uint8_t len;
 	uint8_t addr[16];
+};
+
+/* tuple_filter.given: the parts of a TUPLE that were neither * nor left out. */
+enum {
+	TF_PROTO	= 1 << 0,
+	TF_SADDR	= 1 << 1,
+	TF_SPORT	= 1 << 2,
+	TF_DADDR	= 1 << 3,
+	TF_DPORT	= 1 << 4,
+};
+
+/* map --inner/--outer: a TUPLE; a tuple matches when every given part equals its own. */
+struct tuple_filter {
+	unsigned int given;	/* TF_* */
+	uint8_t proto;
+	uint8_t family;		/* of saddr and daddr, when either is given */
+	uint8_t saddr[16];	/* network order */
+	uint8_t daddr[16];
+	uint16_t sport, dport;
 };
 
 /* flows --sort: every order is descending; flows without the value come last. */
@@ -94,6 +127,9 @@ struct ctl_opts {
 	enum sort_key sort;	/* --sort */
 	unsigned int limit;	/* --limit; 0: all */
 	struct cidr prefix;	/* --prefix: a rule's remote address prefix */
+	struct tuple_filter inner;	/* --inner: a mapping's pod flow */
+	struct tuple_filter outer;	/* --outer: a mapping's underlay flow */
+	uint8_t tunnel;		/* --tunnel: enum crosslat_map_tunnel */
 	unsigned int given;	/* OPT_* seen on the command line */
 };
 
@@ -117,6 +153,9 @@ static const struct {
 	{ OPT_SORT,	"--sort" },
 	{ OPT_LIMIT,	"--limit" },
 	{ OPT_PREFIX,	"--prefix" },
+	{ OPT_INNER,	"--inner" },
+	{ OPT_OUTER,	"--outer" },
+	{ OPT_TUNNEL,	"--tunnel" },
 };
 
 #define FORMS_MAX	4
@@ -134,6 +173,7 @@ static int cmd_stats(int argc, char **argv, const struct ctl_opts *opts);
 static int cmd_mark(int argc, char **argv, const struct ctl_opts *opts);
 static int cmd_flows(int argc, char **argv, const struct ctl_opts *opts);
 static int cmd_threshold(int argc, char **argv, const struct ctl_opts *opts);
+static int cmd_map(int argc, char **argv, const struct ctl_opts *opts);
 static int cmd_help(int argc, char **argv, const struct ctl_opts *opts);
 static const struct subcmd *find_subcmd(const char *name);
 
@@ -153,6 +193,9 @@ static const struct subcmd subcmds[] = {
 			 "list [--json]" },
 	  "manage crosslat_rtt's RTT alert thresholds",
 	  1, 3, OPT_JSON | OPT_NETNS | OPT_PREFIX | OPT_PORT, cmd_threshold },
+	{ "map", { "[--json] [--inner TUPLE] [--outer TUPLE] [--netns NS] [--tunnel vxlan|geneve|ipip] [--limit N]" },
+	  "list crosslat_map's tunnel mappings: which underlay tuple carried which pod flow",
+	  0, 0, OPT_JSON | OPT_INNER | OPT_OUTER | OPT_NETNS | OPT_TUNNEL | OPT_LIMIT, cmd_map },
 	{ "help", { "" }, "show this help",
 	  0, 0, 0, cmd_help },
 };
@@ -167,6 +210,9 @@ static const struct option long_options[] = {
 	{ "sort",	required_argument,	NULL, LOPT_SORT },
 	{ "limit",	required_argument,	NULL, LOPT_LIMIT },
 	{ "prefix",	required_argument,	NULL, LOPT_PREFIX },
+	{ "inner",	required_argument,	NULL, LOPT_INNER },
+	{ "outer",	required_argument,	NULL, LOPT_OUTER },
+	{ "tunnel",	required_argument,	NULL, LOPT_TUNNEL },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -176,7 +222,8 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"NAME\n"
-		"  " PROG " - control the crosslat kernel modules (counters, trace markers, RTT)\n"
+		"  " PROG " - control the crosslat kernel modules (counters, trace markers, RTT,\n"
+		"  tunnel mappings)\n"
 		"\n"
 		"SYNOPSIS\n"
 		"  " PROG " [OPTIONS] COMMAND [ARGS]\n"
@@ -204,10 +251,13 @@ static void usage(FILE *f)
 		"                      (server think time), bytes (out + in), retrans, age (most\n"
 		"                      recently seen first), throughput (out + in); flows without\n"
 		"                      the value come last\n"
-		"      --limit N       flows: print the first N after sorting\n"
+		"      --limit N       flows, map: print the first N after sorting\n"
 		"      --prefix ADDR/LEN\n"
 		"                      threshold: the rule's remote address prefix; bits of\n"
 		"                      ADDR past LEN must be zero (ADDR alone: /32 or /128)\n"
+		"      --inner TUPLE   map: mappings whose inner (pod) flow matches TUPLE\n"
+		"      --outer TUPLE   map: mappings whose outer (underlay) flow matches TUPLE\n"
+		"      --tunnel TYPE   map: mappings of this tunnel type: vxlan, geneve or ipip\n"
 		"  -h, --help          show this help\n"
 		"\n"
 		"ARGUMENTS\n"
@@ -215,13 +265,25 @@ static void usage(FILE *f)
 		"  LABEL     optional text, at most %d bytes\n"
 		"  DURATION  a number with a unit, always: ns, us, ms or s (20ms, 1.5ms, 500us, 2s);\n"
 		"            a whole number of ns from 1ns to 3600s\n"
+		"  TUPLE     [PROTO/]SRC>DST, a directional 5-tuple as on the wire. Quote it: the\n"
+		"            shell takes > for a redirection.\n"
+		"              PROTO     tcp, udp, icmp, icmpv6, sctp, gre, ipip, ipv6, 0-255 or *\n"
+		"              SRC, DST  ADDR, ADDR:PORT, [IPV6]:PORT, *:PORT or :PORT, or * or\n"
+		"                        nothing; ADDR is IPv4 or IPv6 (in brackets when a port\n"
+		"                        follows), PORT is 1-65535 or *\n"
+		"            Any part may be * or left out to match anything. A mapping matches\n"
+		"            when every part given equals its tuple's, in that direction; exact\n"
+		"            addresses only, no prefixes. map prints tuples in this form:\n"
+		"            tcp/10.244.1.2:40000>10.244.2.3:8080, udp/[fd00::1]:53>[fd00::2]:5353,\n"
+		"            ipip/192.168.100.1>192.168.100.2; and filters such as\n"
+		"            '*>10.244.2.3:8080', 'udp/>:4789', '192.168.100.1>192.168.100.2:4789'\n"
 		"\n"
 		"DESCRIPTION\n"
 		"  Talks to crosslat.ko through the generic netlink family \"" CROSSLAT_GENL_NAME "\".\n"
 		"\n"
 		"  stats reads the module's counters (any user may), the rtt_* ones while\n"
-		"  crosslat_rtt.ko is loaded. Counters this build has no name for are shown as\n"
-		"  stat_<n>.\n"
+		"  crosslat_rtt.ko is loaded, the map_* ones while crosslat_map.ko is. Counters\n"
+		"  this build has no name for are shown as stat_<n>.\n"
 		"\n"
 		"  mark fires the kernel tracepoint crosslat_mark with ID and LABEL (needs\n"
 		"  CAP_NET_ADMIN) and waits for the kernel's answer. When built with lttng-ust it\n"
@@ -247,6 +309,17 @@ static void usage(FILE *f)
 		"  then port); when its smoothed RTT rises above it, crosslat_rtt emits the\n"
 		"  crosslat_rtt_alert event. At most %d rules.\n"
 		"\n"
+		"  map needs crosslat_map.ko. It lists the mappings it records (any user may; from\n"
+		"  a network namespace other than the initial one, only that namespace's): for each\n"
+		"  inner (pod) flow that a namespace encapsulated (encap) or decapsulated (decap) in\n"
+		"  VXLAN, GENEVE or IP-in-IP, the outer (underlay) tuple that carried it. --outer\n"
+		"  answers \"which pod flows travelled in this underlay flow\" (a NetFlow or switch\n"
+		"  record), --inner \"which underlay tuples carried this pod flow\". The two\n"
+		"  directions of a connection are two mappings. Most recently seen first. Columns:\n"
+		"  NETNS inode; DIR encap or decap; TUNNEL; VNI (\"-\" for ipip); INNER and OUTER\n"
+		"  tuples; PACKETS and BYTES (outer IP bytes) carried; AGE, time since the first\n"
+		"  packet; LAST_SEEN, time since the latest.\n"
+		"\n"
 		"JSON OUTPUT\n"
 		"  stats: {\"version\": string, \"stats\": {NAME: integer, ...}}\n"
 		"  mark: {\"id\", \"label\" (string or null), \"kernel\" and \"ust\" (booleans)}\n"
@@ -263,6 +336,13 @@ static void usage(FILE *f)
 		"  threshold list: an array of objects, one per rule: netns_inum, family\n"
 		"  (\"ipv4\", \"ipv6\"), prefix (string), prefix_len, port (each null when the rule\n"
 		"  does not select on it), rtt_ns\n"
+		"  map: an array of objects, one per mapping, with exactly these keys: netns_inum,\n"
+		"    netns_cookie, dir (\"encap\" or \"decap\"), tunnel (\"vxlan\", \"geneve\" or\n"
+		"    \"ipip\"), vni (null for ipip), inner and outer (tuples), first_ns, last_ns\n"
+		"    (CLOCK_MONOTONIC ns), packets, bytes (outer IP bytes); a tuple is an object\n"
+		"    {family (\"ipv4\" or \"ipv6\"), proto (string: PROTO as TUPLE names it, e.g.\n"
+		"    \"tcp\", \"ipip\", or the number, \"132\"), saddr (string), sport, daddr\n"
+		"    (string), dport} with null ports for protocols without them\n"
 		"\n"
 		"EXIT STATUS\n"
 		"  0  success\n"
@@ -284,7 +364,13 @@ static void usage(FILE *f)
 		"  sudo " PROG " threshold set 1.5ms --prefix 10.1.0.0/16 --port 5432\n"
 		"  sudo " PROG " threshold set 500us --netns /proc/1234/ns/net\n"
 		"  sudo " PROG " threshold del --prefix 10.1.0.0/16 --port 5432\n"
-		"  " PROG " threshold list\n",
+		"  " PROG " threshold list\n"
+		"  modprobe crosslat_map\n"
+		"  " PROG " map --limit 20          # the 20 most recently seen\n"
+		"  " PROG " map --outer '192.168.100.1>192.168.100.2:4789'   # pod flows in it\n"
+		"  " PROG " map --inner 'tcp/10.244.1.2:40000>10.244.2.3:8080' --json\n"
+		"  " PROG " map --inner '*>10.244.2.3:8080' --tunnel vxlan\n"
+		"  " PROG " map --inner '[fd00::1]:80>[fd00::2]:5000' --netns /run/netns/node1\n",
 		CROSSLAT_MARK_LABEL_MAX - 1, HAVE_UST ? "enabled" : "disabled (built with WITH_UST=0)",
 		CROSSLAT_THRESH_MAX_RULES);
 }
@@ -471,6 +557,219 @@ static bool cidr_match(const struct cidr *c, uint8_t family, const uint8_t *addr
 	memcpy(a.addr, addr, family_bytes(family));
 	cidr_mask(&a);
 	return !memcmp(a.addr, c->addr, sizeof(a.addr));
+}
+
+/* IP protocols TUPLE names and map prints; others are numbers. */
+static const struct {
+	uint8_t proto;
+	const char *name;
+} proto_names[] = {
+	{ IPPROTO_ICMP, "icmp" }, { IPPROTO_IPIP, "ipip" }, { IPPROTO_TCP, "tcp" },
+	{ IPPROTO_UDP, "udp" }, { IPPROTO_IPV6, "ipv6" }, { IPPROTO_GRE, "gre" },
+	{ IPPROTO_ICMPV6, "icmpv6" }, { IPPROTO_SCTP, "sctp" },
+};
+
+static const char *const tunnel_names[] = {
+	[CROSSLAT_MAP_TUNNEL_VXLAN]	= "vxlan",
+	[CROSSLAT_MAP_TUNNEL_GENEVE]	= "geneve",
+	[CROSSLAT_MAP_TUNNEL_IPIP]	= "ipip",
+};
+
+static int parse_tunnel(const char *s, uint8_t *tunnel)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tunnel_names); i++) {
+		if (tunnel_names[i] && !strcmp(s, tunnel_names[i])) {
+			*tunnel = i;
+			return 0;
+		}
+	}
+	fprintf(stderr, PROG ": --tunnel: unknown tunnel type '%s' (vxlan, geneve or ipip)\n", s);
+	return -1;
+}
+
+#define TUPLE_WHY_MAX	192
+
+/* One side of a TUPLE: "", *, ADDR, ADDR:PORT, [IPV6], [IPV6]:PORT, :PORT or *:PORT. */
+struct endpoint {
+	bool has_addr, has_port;
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/* The n bytes at s as side (SRC or DST) into ep; 0, or -1 with why filled in. */
+static int parse_endpoint(const char *side, const char *s, size_t n, struct endpoint *ep,
+			  char *why)
+{
+	char text[INET6_ADDRSTRLEN + 16], *addr, *port = NULL, *colon;
+	bool bracket = false;
+	uint64_t v;
+
+	memset(ep, 0, sizeof(*ep));
+	if (n >= sizeof(text)) {
+		snprintf(why, TUPLE_WHY_MAX, "%s is too long to be an address and a port", side);
+		return -1;
+	}
+	memcpy(text, s, n);
+	text[n] = '\0';
+	addr = text;
+	if (addr[0] == '[') {
+		char *close = strchr(addr, ']');
+
+		if (!close) {
+			snprintf(why, TUPLE_WHY_MAX, "%s '%s' lacks the closing ']'", side, text);
+			return -1;
+		}
+		if (close[1] && close[1] != ':') {
+			snprintf(why, TUPLE_WHY_MAX, "%s '%s': expected ':PORT' or nothing after ']'",
+				 side, text);
+			return -1;
+		}
+		if (close[1])
+			port = close + 2;
+		*close = '\0';
+		addr++;
+		bracket = true;
+	} else {
+		colon = strchr(addr, ':');
+		/* One colon separates the port; more make an IPv6 address without a port. */
+		if (colon && !strchr(colon + 1, ':')) {
+			*colon = '\0';
+			port = colon + 1;
+		}
+	}
+
+	if (bracket ? inet_pton(AF_INET6, addr, ep->addr) == 1 :
+		      inet_pton(AF_INET, addr, ep->addr) == 1 ||
+		      (strchr(addr, ':') && inet_pton(AF_INET6, addr, ep->addr) == 1)) {
+		ep->has_addr = true;
+		ep->family = bracket || strchr(addr, ':') ? AF_INET6 : AF_INET;
+	} else if (bracket || (*addr && strcmp(addr, "*"))) {
+		if (bracket)
+			snprintf(why, TUPLE_WHY_MAX, "%s: '%s' inside [ ] is not an IPv6 address",
+				 side, addr);
+		else if (strchr(addr, ':'))
+			snprintf(why, TUPLE_WHY_MAX, "%s: '%s' is not an IPv6 address (with a port, put the address in brackets: [fd00::1]:80)",
+				 side, addr);
+		else
+			snprintf(why, TUPLE_WHY_MAX, "%s: '%s' is not an IPv4 or IPv6 address",
+				 side, addr);
+		return -1;
+	}
+
+	if (port && strcmp(port, "*")) {
+		if (parse_dec(port, UINT16_MAX, &v) || !v) {
+			snprintf(why, TUPLE_WHY_MAX, "%s: invalid port '%s': expected 1-65535 or *",
+				 side, port);
+			return -1;
+		}
+		ep->has_port = true;
+		ep->port = v;
+	}
+	return 0;
+}
+
+/* A TUPLE's PROTO: a name of proto_names[], a number 0-255, or * (any). */
+static int parse_proto(const char *s, size_t n, struct tuple_filter *f, char *why)
+{
+	char text[8];
+	unsigned int i;
+	uint64_t v;
+
+	if (n == 1 && s[0] == '*')
+		return 0;
+	if (n < sizeof(text)) {
+		memcpy(text, s, n);
+		text[n] = '\0';
+		for (i = 0; i < ARRAY_SIZE(proto_names); i++) {
+			if (!strcmp(text, proto_names[i].name)) {
+				f->proto = proto_names[i].proto;
+				f->given |= TF_PROTO;
+				return 0;
+			}
+		}
+		if (!parse_dec(text, UINT8_MAX, &v)) {
+			f->proto = v;
+			f->given |= TF_PROTO;
+			return 0;
+		}
+	}
+	snprintf(why, TUPLE_WHY_MAX, "unknown protocol '%.*s' (tcp, udp, icmp, icmpv6, sctp, gre, ipip, ipv6, a number 0-255 or *)",
+		 (int)(n < 32 ? n : 32), s);
+	return -1;
+}
+
+/*
+ * TUPLE ([PROTO/]SRC>DST, see usage()) into f; on error explains it on stderr with opt
+ * (--inner, --outer) and returns -1.
+ */
+static int parse_tuple_filter(const char *opt, const char *s, struct tuple_filter *f)
+{
+	const char *rest = s, *slash, *gt;
+	char why[TUPLE_WHY_MAX];
+	struct endpoint src, dst;
+
+	memset(f, 0, sizeof(*f));
+	if (!*s) {
+		snprintf(why, sizeof(why), "it is empty");
+		goto bad;
+	}
+	/* A '/' before SRC ends PROTO; one after an address would start a prefix length. */
+	slash = strchr(s, '/');
+	gt = strchr(s, '>');
+	if (slash && (!gt || slash < gt) && !memchr(s, '.', slash - s) &&
+	    !memchr(s, ':', slash - s) && !memchr(s, '[', slash - s)) {
+		if (parse_proto(s, slash - s, f, why))
+			goto bad;
+		rest = slash + 1;
+	}
+	if (strchr(rest, '/')) {
+		snprintf(why, sizeof(why), "address prefixes (ADDR/LEN) are not supported: give an exact address or *");
+		goto bad;
+	}
+	gt = strchr(rest, '>');
+	if (!gt) {
+		snprintf(why, sizeof(why), "missing '>' between SRC and DST (quote the TUPLE: the shell takes > for a redirection)");
+		goto bad;
+	}
+	if (strchr(gt + 1, '>')) {
+		snprintf(why, sizeof(why), "more than one '>'");
+		goto bad;
+	}
+	if (parse_endpoint("SRC", rest, gt - rest, &src, why) ||
+	    parse_endpoint("DST", gt + 1, strlen(gt + 1), &dst, why))
+		goto bad;
+	if (src.has_addr && dst.has_addr && src.family != dst.family) {
+		snprintf(why, sizeof(why), "SRC and DST addresses are of different families");
+		goto bad;
+	}
+	if (src.has_addr) {
+		f->given |= TF_SADDR;
+		f->family = src.family;
+		memcpy(f->saddr, src.addr, sizeof(f->saddr));
+	}
+	if (dst.has_addr) {
+		f->given |= TF_DADDR;
+		f->family = dst.family;
+		memcpy(f->daddr, dst.addr, sizeof(f->daddr));
+	}
+	if (src.has_port) {
+		f->given |= TF_SPORT;
+		f->sport = src.port;
+	}
+	if (dst.has_port) {
+		f->given |= TF_DPORT;
+		f->dport = dst.port;
+	}
+	return 0;
+
+bad:
+	fprintf(stderr, PROG ": %s: invalid TUPLE '%s': %s\n"
+		"TUPLE is [PROTO/]SRC[:PORT]>DST[:PORT], e.g. 'tcp/10.244.1.2:40000>10.244.2.3:8080'.\n",
+		opt, s, why);
+	return -1;
 }
 
 /*
@@ -674,10 +973,10 @@ static const char *fmt_endpoint(char *buf, size_t len, uint8_t family, const uin
 }
 
 /*
- * Opens the family; on failure explains it on stderr and returns non-zero. rtt: the
- * command also needs crosslat_rtt.ko.
+ * Opens the family; on failure explains it on stderr and returns non-zero. module: the
+ * module serving the command besides crosslat.ko (RTT_MODULE, MAP_MODULE), or NULL.
  */
-static int open_family(struct crosslat_nl **nl, bool rtt)
+static int open_family(struct crosslat_nl **nl, const char *module)
 {
 	int err = crosslat_nl_open(nl);
 
@@ -688,10 +987,11 @@ static int open_family(struct crosslat_nl **nl, bool rtt)
 		fprintf(stderr,
 			PROG ": crosslat module not loaded (generic netlink family \"%s\" not found).\n",
 			CROSSLAT_GENL_NAME);
-		if (rtt)
+		if (module)
 			fprintf(stderr,
-				"This command needs crosslat and crosslat_rtt: `modprobe -a crosslat crosslat_rtt`,\n"
-				"or `insmod crosslat.ko` then `insmod crosslat_rtt.ko` from the build tree.\n");
+				"This command needs crosslat and %s: `modprobe -a crosslat %s`,\n"
+				"or `insmod crosslat.ko` then `insmod %s.ko` from the build tree.\n",
+				module, module, module);
 		else
 			fprintf(stderr,
 				"Load it with `modprobe crosslat`, or `insmod crosslat.ko` from the build tree.\n");
@@ -709,11 +1009,11 @@ static int open_family(struct crosslat_nl **nl, bool rtt)
 }
 
 /*
- * Explains a failed request on stderr, with the kernel's extended-ACK message if any. rtt:
- * a command served by crosslat_rtt.ko.
+ * Explains a failed request on stderr, with the kernel's extended-ACK message if any.
+ * module: the module serving the command (RTT_MODULE, MAP_MODULE), or NULL for crosslat.ko.
  */
 static void report_request_error(const char *what, const struct crosslat_nl *nl, int err,
-				 bool rtt)
+				 const char *module)
 {
 	const char *ext = crosslat_nl_ext_msg(nl);
 
@@ -723,15 +1023,15 @@ static void report_request_error(const char *what, const struct crosslat_nl *nl,
 			what);
 		return;
 	case -EOPNOTSUPP:
-		if (!rtt) {
+		if (!module) {
 			fprintf(stderr, PROG ": %s: the loaded crosslat module lacks this command (is it older?)\n",
 				what);
 			return;
 		}
-		fprintf(stderr, PROG ": %s: crosslat_rtt module not loaded (the kernel answered: %s%s%s).\n"
-			"Load it with `modprobe crosslat_rtt`, or `insmod crosslat_rtt.ko` from the build tree;\n"
+		fprintf(stderr, PROG ": %s: %s module not loaded (the kernel answered: %s%s%s).\n"
+			"Load it with `modprobe %s`, or `insmod %s.ko` from the build tree;\n"
 			"a crosslat.ko older than this " PROG " answers the same.\n",
-			what, strerror(-err), ext ? ": " : "", ext ? ext : "");
+			what, module, strerror(-err), ext ? ": " : "", ext ? ext : "", module, module);
 		return;
 	case -EINTR:
 		fprintf(stderr, PROG ": %s: the kernel's table kept changing during the dump; try again\n",
@@ -758,7 +1058,8 @@ struct column {
 	bool right;
 };
 
-#define CELL_MAX	64
+/* Fits the longest tuple: "icmpv6/[IPV6]:PORT>[IPV6]:PORT". */
+#define CELL_MAX	128
 
 /* Prints nrows rows of ncols cells (CELL_MAX bytes each, row-major) under the titles. */
 static void print_table(const struct column *cols, unsigned int ncols, const char *cells,
@@ -829,11 +1130,11 @@ static int cmd_stats(int argc, char **argv, const struct ctl_opts *opts)
 
 	(void)argc;
 	(void)argv;
-	if (open_family(&nl, false))
+	if (open_family(&nl, NULL))
 		goto cleanup;
 	err = crosslat_nl_get_stats(nl, &st);
 	if (err) {
-		report_request_error("stats", nl, err, false);
+		report_request_error("stats", nl, err, NULL);
 		goto cleanup;
 	}
 	print_stats(&st, opts->json);
@@ -890,11 +1191,11 @@ static int cmd_mark(int argc, char **argv, const struct ctl_opts *opts)
 	/* UST first: it is recorded even if the kernel part fails. */
 	ust = emit_ust_mark(id, label);
 	if (!opts->ust_only) {
-		if (open_family(&nl, false))
+		if (open_family(&nl, NULL))
 			goto cleanup;
 		err = crosslat_nl_mark(nl, id, label);
 		if (err) {
-			report_request_error("mark", nl, err, false);
+			report_request_error("mark", nl, err, NULL);
 			goto cleanup;
 		}
 	}
@@ -1182,14 +1483,14 @@ static int cmd_flows(int argc, char **argv, const struct ctl_opts *opts)
 
 	(void)argc;
 	(void)argv;
-	if (open_family(&nl, true))
+	if (open_family(&nl, RTT_MODULE))
 		goto cleanup;
 	do {
 		set.nr = 0;
 		err = crosslat_nl_flows(nl, collect_flow, &set);
 	} while (err == -EINTR && ++tries < DUMP_TRIES);
 	if (err) {
-		report_request_error("flows", nl, err, true);
+		report_request_error("flows", nl, err, RTT_MODULE);
 		goto cleanup;
 	}
 	set.nr = flows_dedupe(set.v, set.nr);
@@ -1358,7 +1659,7 @@ static int thresh_list(struct crosslat_nl *nl, bool json)
 		err = crosslat_nl_thresh_list(nl, collect_thresh, &set);
 	} while (err == -EINTR && ++tries < DUMP_TRIES);
 	if (err) {
-		report_request_error("threshold list", nl, err, true);
+		report_request_error("threshold list", nl, err, RTT_MODULE);
 		goto out;
 	}
 	err = print_thresholds(set.v, set.nr, json);
@@ -1419,7 +1720,7 @@ static int cmd_threshold(int argc, char **argv, const struct ctl_opts *opts)
 	}
 
 	ret = EXIT_RUNTIME;
-	if (open_family(&nl, true))
+	if (open_family(&nl, RTT_MODULE))
 		goto cleanup;
 	switch (a) {
 	case TH_SET:
@@ -1447,7 +1748,7 @@ static int cmd_threshold(int argc, char **argv, const struct ctl_opts *opts)
 		goto cleanup;
 	}
 	if (err) {
-		report_request_error(what, nl, err, true);
+		report_request_error(what, nl, err, RTT_MODULE);
 		goto cleanup;
 	}
 	if (a == TH_SET)
@@ -1458,6 +1759,274 @@ static int cmd_threshold(int argc, char **argv, const struct ctl_opts *opts)
 		printf("thresholds flushed\n");
 	ret = EXIT_SUCCESS;
 cleanup:
+	crosslat_nl_close(nl);
+	return ret;
+}
+
+/* ---- map ---- */
+
+struct map_set {
+	struct crosslat_nl_map *v;
+	size_t nr, cap;
+};
+
+static int collect_map(const struct crosslat_nl_map *m, void *arg)
+{
+	struct map_set *set = arg;
+	struct crosslat_nl_map *v;
+	size_t cap;
+
+	if (set->nr == set->cap) {
+		cap = set->cap ? set->cap * 2 : 64;
+		v = reallocarray(set->v, cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		set->v = v;
+		set->cap = cap;
+	}
+	set->v[set->nr++] = *m;
+	return 0;
+}
+
+static bool tuple_match(const struct tuple_filter *f, const struct crosslat_nl_tuple *t)
+{
+	unsigned int size = family_bytes(t->family);
+
+	if ((f->given & TF_PROTO) && t->proto != f->proto)
+		return false;
+	if ((f->given & (TF_SADDR | TF_DADDR)) && t->family != f->family)
+		return false;
+	if ((f->given & TF_SADDR) && memcmp(t->saddr, f->saddr, size))
+		return false;
+	if ((f->given & TF_DADDR) && memcmp(t->daddr, f->daddr, size))
+		return false;
+	if ((f->given & TF_SPORT) && (!t->has_ports || t->sport != f->sport))
+		return false;
+	if ((f->given & TF_DPORT) && (!t->has_ports || t->dport != f->dport))
+		return false;
+	return true;
+}
+
+static bool map_selected(const struct crosslat_nl_map *m, const struct ctl_opts *opts)
+{
+	if ((opts->given & OPT_NETNS) && m->netns_inum != opts->netns_inum)
+		return false;
+	if ((opts->given & OPT_TUNNEL) && m->tunnel != opts->tunnel)
+		return false;
+	if ((opts->given & OPT_INNER) && !tuple_match(&opts->inner, &m->inner))
+		return false;
+	if ((opts->given & OPT_OUTER) && !tuple_match(&opts->outer, &m->outer))
+		return false;
+	return true;
+}
+
+/* Most recently seen first, then by namespace and identity. */
+static int map_cmp(const void *pa, const void *pb)
+{
+	const struct crosslat_nl_map *a = pa, *b = pb;
+	int c = CMP(b->last_ns, a->last_ns);
+
+	if (!c)
+		c = CMP(a->netns_inum, b->netns_inum);
+	return c ? c : crosslat_nl_map_key_cmp(a, b);
+}
+
+static const char *proto_name(uint8_t proto, char *buf, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(proto_names); i++)
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static const char *tunnel_name(uint8_t tunnel)
+{
+	return tunnel < ARRAY_SIZE(tunnel_names) && tunnel_names[tunnel] ? tunnel_names[tunnel] : "?";
+}
+
+static const char *dir_name(uint8_t dir)
+{
+	return dir == CROSSLAT_MAP_DIR_ENCAP ? "encap" : "decap";
+}
+
+/* One end of t as TUPLE writes it: "10.0.0.1:80", "[fd00::1]:80", "fd00::1", "10.0.0.1". */
+static size_t fmt_tuple_end(char *buf, size_t len, const struct crosslat_nl_tuple *t,
+			    const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	addr_str(t->family, addr, a);
+	if (!t->has_ports)
+		return snprintf(buf, len, "%s", a);
+	if (t->family == AF_INET6)
+		return snprintf(buf, len, "[%s]:%u", a, port);
+	return snprintf(buf, len, "%s:%u", a, port);
+}
+
+/* t in TUPLE syntax, so that it can be given back to --inner or --outer. */
+static const char *fmt_tuple(char *buf, size_t len, const struct crosslat_nl_tuple *t)
+{
+	char num[8];
+	size_t n;
+
+	n = snprintf(buf, len, "%s/", proto_name(t->proto, num, sizeof(num)));
+	if (n < len)
+		n += fmt_tuple_end(buf + n, len - n, t, t->saddr, t->sport);
+	if (n < len)
+		n += snprintf(buf + n, len - n, ">");
+	if (n < len)
+		fmt_tuple_end(buf + n, len - n, t, t->daddr, t->dport);
+	return buf;
+}
+
+/* A time span in a few digits: 850ms, 12.3s, 5m02s, 3h07m, 2d04h. */
+static const char *fmt_span(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t ms = ns / 1000000, s = ns / 1000000000;
+
+	if (ms < 1000)
+		snprintf(buf, len, "%" PRIu64 "ms", ms);
+	else if (s < 60)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "s", s, ms / 100 % 10);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h", s / 86400, s / 3600 % 24);
+	return buf;
+}
+
+/* CLOCK_MONOTONIC in ns: the clock of the kernel's timestamps (ktime_get_ns). */
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void print_tuple_json(const char *key, const struct crosslat_nl_tuple *t)
+{
+	char a[INET6_ADDRSTRLEN], num[8];
+
+	printf(",\"%s\":{\"family\":\"%s\",\"proto\":\"%s\"", key, family_name(t->family),
+	       proto_name(t->proto, num, sizeof(num)));
+	printf(",\"saddr\":\"%s\"", addr_str(t->family, t->saddr, a));
+	json_opt_u64("sport", t->has_ports, t->sport);
+	printf(",\"daddr\":\"%s\"", addr_str(t->family, t->daddr, a));
+	json_opt_u64("dport", t->has_ports, t->dport);
+	printf("}");
+}
+
+static void print_map_json(const struct crosslat_nl_map *m)
+{
+	printf("{\"netns_inum\":%" PRIu32 ",\"netns_cookie\":%" PRIu64, m->netns_inum,
+	       m->netns_cookie);
+	printf(",\"dir\":\"%s\",\"tunnel\":\"%s\"", dir_name(m->dir), tunnel_name(m->tunnel));
+	json_opt_u64("vni", m->tunnel != CROSSLAT_MAP_TUNNEL_IPIP, m->vni);
+	print_tuple_json("inner", &m->inner);
+	print_tuple_json("outer", &m->outer);
+	printf(",\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64, m->first_ns, m->last_ns);
+	printf(",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", m->packets, m->bytes);
+}
+
+static const struct column map_columns[] = {
+	{ "NETNS", true }, { "DIR", false }, { "TUNNEL", false }, { "VNI", true },
+	{ "INNER", false }, { "OUTER", false }, { "PACKETS", true }, { "BYTES", true },
+	{ "AGE", true }, { "LAST_SEEN", true },
+};
+
+#define MAP_COLS	ARRAY_SIZE(map_columns)
+
+/* m's row of the text table into MAP_COLS cells; now: CLOCK_MONOTONIC ns. */
+static void map_cells(const struct crosslat_nl_map *m, uint64_t now, char (*cell)[CELL_MAX])
+{
+	unsigned int c = 0;
+	char span[32];
+
+	snprintf(cell[c++], CELL_MAX, "%" PRIu32, m->netns_inum);
+	snprintf(cell[c++], CELL_MAX, "%s", dir_name(m->dir));
+	snprintf(cell[c++], CELL_MAX, "%s", tunnel_name(m->tunnel));
+	if (m->tunnel == CROSSLAT_MAP_TUNNEL_IPIP)
+		strcpy(cell[c++], "-");
+	else
+		snprintf(cell[c++], CELL_MAX, "%" PRIu32, m->vni);
+	fmt_tuple(cell[c++], CELL_MAX, &m->inner);
+	fmt_tuple(cell[c++], CELL_MAX, &m->outer);
+	snprintf(cell[c++], CELL_MAX, "%" PRIu64, m->packets);
+	fmt_si(cell[c++], CELL_MAX, m->bytes, "B");
+	/* A timestamp past now (another clock, e.g. a time namespace) shows as 0. */
+	fmt_span(cell[c++], CELL_MAX, now > m->first_ns ? now - m->first_ns : 0);
+	snprintf(cell[c++], CELL_MAX, "%s ago",
+		 fmt_span(span, sizeof(span), now > m->last_ns ? now - m->last_ns : 0));
+}
+
+static int print_maps(const struct crosslat_nl_map *v, size_t nr, bool json)
+{
+	char (*cells)[CELL_MAX];
+	uint64_t now;
+	size_t i;
+
+	if (json) {
+		printf("[");
+		for (i = 0; i < nr; i++) {
+			printf(i ? ",\n" : "\n");
+			print_map_json(&v[i]);
+		}
+		printf(nr ? "\n]\n" : "]\n");
+		return 0;
+	}
+	cells = calloc(nr ? nr * MAP_COLS : 1, CELL_MAX);
+	if (!cells)
+		return -ENOMEM;
+	now = monotonic_ns();
+	for (i = 0; i < nr; i++)
+		map_cells(&v[i], now, cells + i * MAP_COLS);
+	print_table(map_columns, MAP_COLS, (const char *)cells, nr);
+	free(cells);
+	return 0;
+}
+
+static int cmd_map(int argc, char **argv, const struct ctl_opts *opts)
+{
+	struct map_set set = { 0 };
+	struct crosslat_nl *nl = NULL;
+	int ret = EXIT_RUNTIME;
+	int err, tries = 0;
+	size_t i, nr;
+
+	(void)argc;
+	(void)argv;
+	if (open_family(&nl, MAP_MODULE))
+		goto cleanup;
+	do {
+		set.nr = 0;
+		err = crosslat_nl_maps(nl, collect_map, &set);
+	} while (err == -EINTR && ++tries < DUMP_TRIES);
+	if (err) {
+		report_request_error("map", nl, err, MAP_MODULE);
+		goto cleanup;
+	}
+	/* Filter after de-duplicating: the copies of a mapping may differ in their outer tuple. */
+	set.nr = crosslat_nl_maps_dedupe(set.v, set.nr);
+	for (i = 0, nr = 0; i < set.nr; i++)
+		if (map_selected(&set.v[i], opts))
+			set.v[nr++] = set.v[i];
+	qsort(set.v, nr, sizeof(*set.v), map_cmp);
+	if (opts->limit && nr > opts->limit)
+		nr = opts->limit;
+	if (print_maps(set.v, nr, opts->json)) {
+		fprintf(stderr, PROG ": map: %s\n", strerror(ENOMEM));
+		goto cleanup;
+	}
+	ret = EXIT_SUCCESS;
+cleanup:
+	free(set.v);
 	crosslat_nl_close(nl);
 	return ret;
 }
@@ -1507,6 +2076,9 @@ static int set_value_option(int c, const char *val, struct ctl_opts *opts)
 		[LOPT_SORT - LOPT_NETNS]	= OPT_SORT,
 		[LOPT_LIMIT - LOPT_NETNS]	= OPT_LIMIT,
 		[LOPT_PREFIX - LOPT_NETNS]	= OPT_PREFIX,
+		[LOPT_INNER - LOPT_NETNS]	= OPT_INNER,
+		[LOPT_OUTER - LOPT_NETNS]	= OPT_OUTER,
+		[LOPT_TUNNEL - LOPT_NETNS]	= OPT_TUNNEL,
 	};
 	unsigned int bit = bits[c - LOPT_NETNS];
 
@@ -1526,6 +2098,12 @@ static int set_value_option(int c, const char *val, struct ctl_opts *opts)
 		return parse_sort(val, &opts->sort);
 	case LOPT_LIMIT:
 		return parse_limit(val, &opts->limit);
+	case LOPT_INNER:
+		return parse_tuple_filter("--inner", val, &opts->inner);
+	case LOPT_OUTER:
+		return parse_tuple_filter("--outer", val, &opts->outer);
+	case LOPT_TUNNEL:
+		return parse_tunnel(val, &opts->tunnel);
 	default:
 		return parse_cidr("--prefix", val, true, &opts->prefix);
 	}
@@ -1557,6 +2135,9 @@ int main(int argc, char **argv)
 		case LOPT_SORT:
 		case LOPT_LIMIT:
 		case LOPT_PREFIX:
+		case LOPT_INNER:
+		case LOPT_OUTER:
+		case LOPT_TUNNEL:
 			if (set_value_option(c, optarg, &opts)) {
 				usage_hint();
 				return EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,17 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_RTT_ALERTS]		= "rtt_alerts",
 	[CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED]	= "rtt_alerts_suppressed",
 	[CROSSLAT_STAT_RTT_FLOW_REPORTS]	= "rtt_flow_reports",
+	[CROSSLAT_STAT_MAP_NETNS]	= "map_netns",
+	[CROSSLAT_STAT_MAP_ENTRIES]	= "map_entries",
+	[CROSSLAT_STAT_MAP_CREATED]	= "map_created",
+	[CROSSLAT_STAT_MAP_FULL_DROPS]	= "map_full_drops",
+	[CROSSLAT_STAT_MAP_ALLOC_FAILS]	= "map_alloc_fails",
+	[CROSSLAT_STAT_MAP_EVICTED_IDLE]	= "map_evicted_idle",
+	[CROSSLAT_STAT_MAP_EVICTED_LRU]	= "map_evicted_lru",
+	[CROSSLAT_STAT_MAP_PACKETS]	= "map_packets",
+	[CROSSLAT_STAT_MAP_PARSE_ERRORS]	= "map_parse_errors",
+	[CROSSLAT_STAT_MAP_NESTED]	= "map_nested",
+	[CROSSLAT_STAT_MAP_OUTER_CHANGES]	= "map_outer_changes",
 };
 
 const char *crosslat_nl_stat_name(unsigned int type)
@@ -201,6 +213,11 @@ int crosslat_nl_build_flow_dump(void *buf, size_t len, uint16_t family, uint32_t
 int crosslat_nl_build_thresh_dump(void *buf, size_t len, uint16_t family, uint32_t seq)
 {
 	return build_dump(buf, len, family, seq, CROSSLAT_CMD_THRESH_GET);
+}
+
+int crosslat_nl_build_map_dump(void *buf, size_t len, uint16_t family, uint32_t seq)
+{
+	return build_dump(buf, len, family, seq, CROSSLAT_CMD_MAP_GET);
 }
 
 /* A THRESH_SET (with_rtt) or THRESH_DEL request carrying th in CROSSLAT_A_THRESH. */
@@ -439,8 +456,9 @@ int crosslat_nl_parse_stats(const struct nlmsghdr *nlh, struct crosslat_nl_stats
 }
 
 /*
- * Nests of fixed-size attributes (CROSSLAT_A_FLOW, CROSSLAT_A_THRESH) decode through a
- * table indexed by attribute type: what the payload must be and where it goes.
+ * Nests of fixed-size attributes (CROSSLAT_A_FLOW, CROSSLAT_A_THRESH, CROSSLAT_A_MAP and
+ * the tuples inside it) decode through a table indexed by attribute type: what the payload
+ * must be and where it goes.
  */
 enum field_kind {
 	F_NONE,		/* not decoded: UNSPEC, PAD, unknown */
@@ -450,6 +468,7 @@ enum field_kind {
 	F_U64,
 	F_FLAG,		/* bool set to true; empty payload */
 	F_ADDR,		/* 4 or 16 bytes into uint8_t[16]; the size is checked later */
+	F_TUPLE,	/* nested CROSSLAT_TUPLE_A_* into struct crosslat_nl_tuple, validated */
 };
 
 struct field {
@@ -468,6 +487,8 @@ struct nest_parse {
 	uint64_t seen;			/* types decoded */
 	uint8_t addr_len[NEST_TYPES];	/* payload size of each F_ADDR */
 };
+
+static int parse_tuple(const void *attrs, size_t len, struct crosslat_nl_tuple *t);
 
 static int nest_field(const struct nlattr *attr, void *data)
 {
@@ -517,6 +538,8 @@ static int nest_field(const struct nlattr *attr, void *data)
 		memcpy(dst, payload, len);
 		np->addr_len[type] = len;
 		break;
+	case F_TUPLE:
+		return parse_tuple(payload, len, (struct crosslat_nl_tuple *)dst);
 	}
 	return 0;
 }
@@ -714,6 +737,186 @@ fail:
 	return err;
 }
 
+#define TUPLE_FIELD(type, kind, member) \
+	[type] = { kind, offsetof(struct crosslat_nl_tuple, member) }
+
+static const struct field tuple_fields[] = {
+	TUPLE_FIELD(CROSSLAT_TUPLE_A_FAMILY,	F_U8,	family),
+	TUPLE_FIELD(CROSSLAT_TUPLE_A_PROTO,	F_U8,	proto),
+	TUPLE_FIELD(CROSSLAT_TUPLE_A_SADDR,	F_ADDR,	saddr),
+	TUPLE_FIELD(CROSSLAT_TUPLE_A_DADDR,	F_ADDR,	daddr),
+	TUPLE_FIELD(CROSSLAT_TUPLE_A_SPORT,	F_U16,	sport),
+	TUPLE_FIELD(CROSSLAT_TUPLE_A_DPORT,	F_U16,	dport),
+};
+
+_Static_assert(ARRAY_SIZE(tuple_fields) <= NEST_TYPES, "tuple attributes exceed nest_parse.seen");
+
+#define TUPLE_PORT_TYPES (BIT64(CROSSLAT_TUPLE_A_SPORT) | BIT64(CROSSLAT_TUPLE_A_DPORT))
+
+/* The CROSSLAT_TUPLE_A_* nest of len bytes at attrs into t (see crosslat_nl_parse_map()). */
+static int parse_tuple(const void *attrs, size_t len, struct crosslat_nl_tuple *t)
+{
+	struct nest_parse np = {
+		.fields = tuple_fields,
+		.nr = ARRAY_SIZE(tuple_fields),
+		.out = t,
+	};
+	uint64_t required = table_types(tuple_fields, ARRAY_SIZE(tuple_fields)) & ~TUPLE_PORT_TYPES;
+	unsigned int size;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = walk_attrs(attrs, len, nest_field, &np);
+	if (err)
+		return err;
+	if ((np.seen & required) != required)
+		return -ENODATA;
+	size = addr_size(t->family);
+	if (!size || np.addr_len[CROSSLAT_TUPLE_A_SADDR] != size ||
+	    np.addr_len[CROSSLAT_TUPLE_A_DADDR] != size ||
+	    !whole_or_none(np.seen, TUPLE_PORT_TYPES))
+		return -EBADMSG;
+	t->has_ports = np.seen & TUPLE_PORT_TYPES;
+	if (!t->has_ports && (t->proto == IPPROTO_TCP || t->proto == IPPROTO_UDP))
+		return -EBADMSG;
+	return 0;
+}
+
+#define MAP_FIELD(type, kind, member) \
+	[type] = { kind, offsetof(struct crosslat_nl_map, member) }
+
+static const struct field map_fields[] = {
+	MAP_FIELD(CROSSLAT_MAP_A_NETNS_COOKIE,	F_U64,		netns_cookie),
+	MAP_FIELD(CROSSLAT_MAP_A_NETNS_INUM,	F_U32,		netns_inum),
+	MAP_FIELD(CROSSLAT_MAP_A_DIR,		F_U8,		dir),
+	MAP_FIELD(CROSSLAT_MAP_A_TUNNEL,	F_U8,		tunnel),
+	MAP_FIELD(CROSSLAT_MAP_A_VNI,		F_U32,		vni),
+	MAP_FIELD(CROSSLAT_MAP_A_INNER,		F_TUPLE,	inner),
+	MAP_FIELD(CROSSLAT_MAP_A_OUTER,		F_TUPLE,	outer),
+	MAP_FIELD(CROSSLAT_MAP_A_FIRST_NS,	F_U64,		first_ns),
+	MAP_FIELD(CROSSLAT_MAP_A_LAST_NS,	F_U64,		last_ns),
+	MAP_FIELD(CROSSLAT_MAP_A_PACKETS,	F_U64,		packets),
+	MAP_FIELD(CROSSLAT_MAP_A_BYTES,		F_U64,		bytes),
+};
+
+_Static_assert(ARRAY_SIZE(map_fields) <= NEST_TYPES, "map attributes exceed nest_parse.seen");
+
+#define VNI_MAX		0xffffffu
+
+/* The outer tuple fits the tunnel that carried the inner one. */
+static bool outer_fits(const struct crosslat_nl_map *m)
+{
+	const struct crosslat_nl_tuple *o = &m->outer;
+
+	if (m->tunnel != CROSSLAT_MAP_TUNNEL_IPIP)
+		return o->proto == IPPROTO_UDP;
+	if (o->has_ports)
+		return false;
+	return (o->proto == IPPROTO_IPIP && m->inner.family == AF_INET) ||
+	       (o->proto == IPPROTO_IPV6 && m->inner.family == AF_INET6);
+}
+
+int crosslat_nl_parse_map(const struct nlmsghdr *nlh, struct crosslat_nl_map *map)
+{
+	struct nest_parse np = {
+		.fields = map_fields,
+		.nr = ARRAY_SIZE(map_fields),
+		.out = map,
+	};
+	uint64_t required = table_types(map_fields, ARRAY_SIZE(map_fields)) &
+			    ~BIT64(CROSSLAT_MAP_A_VNI);
+	bool vni;
+	int err;
+
+	memset(map, 0, sizeof(*map));
+	err = parse_nest_msg(nlh, CROSSLAT_CMD_MAP_GET, CROSSLAT_A_MAP, &np);
+	if (err)
+		goto fail;
+	err = -ENODATA;
+	if ((np.seen & required) != required)
+		goto fail;
+	err = -EBADMSG;
+	if (map->dir != CROSSLAT_MAP_DIR_ENCAP && map->dir != CROSSLAT_MAP_DIR_DECAP)
+		goto fail;
+	switch (map->tunnel) {
+	case CROSSLAT_MAP_TUNNEL_VXLAN:
+	case CROSSLAT_MAP_TUNNEL_GENEVE:
+		vni = true;
+		break;
+	case CROSSLAT_MAP_TUNNEL_IPIP:
+		vni = false;
+		break;
+	default:
+		goto fail;
+	}
+	if (vni && !(np.seen & BIT64(CROSSLAT_MAP_A_VNI))) {
+		err = -ENODATA;
+		goto fail;
+	}
+	if ((!vni && (np.seen & BIT64(CROSSLAT_MAP_A_VNI))) || map->vni > VNI_MAX)
+		goto fail;
+	if (!outer_fits(map))
+		goto fail;
+	return 0;
+fail:
+	memset(map, 0, sizeof(*map));
+	return err;
+}
+
+#define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
+
+static int tuple_cmp(const struct crosslat_nl_tuple *a, const struct crosslat_nl_tuple *b)
+{
+	int c = CMP(a->family, b->family);
+
+	if (!c)
+		c = CMP(a->proto, b->proto);
+	if (!c)
+		c = memcmp(a->saddr, b->saddr, sizeof(a->saddr));
+	if (!c)
+		c = memcmp(a->daddr, b->daddr, sizeof(a->daddr));
+	if (!c)
+		c = CMP(a->has_ports, b->has_ports);
+	if (!c)
+		c = CMP(a->sport, b->sport);
+	if (!c)
+		c = CMP(a->dport, b->dport);
+	return c;
+}
+
+int crosslat_nl_map_key_cmp(const struct crosslat_nl_map *a, const struct crosslat_nl_map *b)
+{
+	int c = CMP(a->netns_cookie, b->netns_cookie);
+
+	if (!c)
+		c = CMP(a->dir, b->dir);
+	return c ? c : tuple_cmp(&a->inner, &b->inner);
+}
+
+/* By identity, then the latest snapshot first. */
+static int map_snapshot_cmp(const void *pa, const void *pb)
+{
+	const struct crosslat_nl_map *a = pa, *b = pb;
+	int c = crosslat_nl_map_key_cmp(a, b);
+
+	if (!c)
+		c = CMP(b->last_ns, a->last_ns);
+	return c ? c : CMP(b->packets, a->packets);
+}
+
+size_t crosslat_nl_maps_dedupe(struct crosslat_nl_map *v, size_t nr)
+{
+	size_t i, out = 0;
+
+	if (!nr)
+		return 0;
+	qsort(v, nr, sizeof(*v), map_snapshot_cmp);
+	for (i = 1; i < nr; i++)
+		if (crosslat_nl_map_key_cmp(&v[out], &v[i]))
+			v[++out] = v[i];
+	return out + 1;
+}
+
 static int ack_attr(const struct nlattr *attr, void *data)
 {
 	const char **ext_msg = data;
@@ -787,6 +990,7 @@ struct txn {
 	void *out;			/* plain requests: where parse decodes the reply */
 	crosslat_nl_flow_cb flow_cb;	/* dumps: the caller's callback and its argument */
 	crosslat_nl_thresh_cb thresh_cb;
+	crosslat_nl_map_cb map_cb;
 	void *arg;
 	unsigned int replies;
 	int parse_err;			/* first decoder or callback error: later data skipped */
@@ -932,6 +1136,18 @@ static int parse_thresh_cb(const struct nlmsghdr *nlh, struct txn *t)
 	return err < 0 ? err : 0;
 }
 
+static int parse_map_cb(const struct nlmsghdr *nlh, struct txn *t)
+{
+	struct crosslat_nl_map map;
+	int err;
+
+	err = crosslat_nl_parse_map(nlh, &map);
+	if (err)
+		return err;
+	err = t->map_cb(&map, t->arg);
+	return err < 0 ? err : 0;
+}
+
 static struct crosslat_nl *nl_alloc(void)
 {
 	return calloc(1, sizeof(struct crosslat_nl));
@@ -1063,6 +1279,24 @@ int crosslat_nl_thresh_list(struct crosslat_nl *nl, crosslat_nl_thresh_cb cb, vo
 	int len;
 
 	len = crosslat_nl_build_thresh_dump(nl->req, sizeof(nl->req), nl->family, ++nl->seq);
+	if (len < 0)
+		return len;
+	return transact(nl, len, &t);
+}
+
+int crosslat_nl_maps(struct crosslat_nl *nl, crosslat_nl_map_cb cb, void *arg)
+{
+	struct txn t = {
+		.nl = nl,
+		.reply_type = nl->family,
+		.dump = true,
+		.parse = parse_map_cb,
+		.map_cb = cb,
+		.arg = arg,
+	};
+	int len;
+
+	len = crosslat_nl_build_map_dump(nl->req, sizeof(nl->req), nl->family, ++nl->seq);
 	if (len < 0)
 		return len;
 	return transact(nl, len, &t);

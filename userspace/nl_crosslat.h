@@ -78,6 +78,33 @@ struct crosslat_nl_thresh {
 	uint64_t rtt_ns;		/* 1 .. CROSSLAT_THRESH_RTT_MAX_NS; unused by deletes */
 };
 
+/* A directional 5-tuple (CROSSLAT_TUPLE_A_*), as on the wire. */
+struct crosslat_nl_tuple {
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	uint8_t proto;			/* IPPROTO_* */
+	bool has_ports;			/* sport and dport were sent (always for TCP and UDP) */
+	uint8_t saddr[16];		/* network order; AF_INET uses the first 4 bytes */
+	uint8_t daddr[16];
+	uint16_t sport, dport;		/* host order; 0 without ports */
+};
+
+/*
+ * A decoded CROSSLAT_CMD_MAP_GET dump message: one CROSSLAT_A_MAP nest, the outer
+ * (underlay) tuple that carried an inner (pod) flow through a tunnel (see the uapi header).
+ */
+struct crosslat_nl_map {
+	uint64_t netns_cookie;
+	uint32_t netns_inum;
+	uint8_t dir;			/* CROSSLAT_MAP_DIR_ENCAP or _DECAP */
+	uint8_t tunnel;			/* CROSSLAT_MAP_TUNNEL_VXLAN, _GENEVE or _IPIP */
+	uint32_t vni;			/* VXLAN and GENEVE; 0 for IPIP */
+	struct crosslat_nl_tuple inner;	/* the pod flow */
+	struct crosslat_nl_tuple outer;	/* the underlay flow */
+	uint64_t first_ns, last_ns;	/* CLOCK_MONOTONIC */
+	uint64_t packets;		/* encapsulated packets */
+	uint64_t bytes;			/* outer IP bytes */
+};
+
 /*
  * Encoders. Each writes one request at buf, which must be 4-byte aligned and len >=
  * CROSSLAT_NL_REQ_MAX bytes long: NLM_F_REQUEST | NLM_F_ACK, except the *_dump ones,
@@ -91,6 +118,7 @@ int crosslat_nl_build_get_stats(void *buf, size_t len, uint16_t family, uint32_t
 int crosslat_nl_build_mark(void *buf, size_t len, uint16_t family, uint32_t seq,
 			   uint64_t id, const char *label);
 int crosslat_nl_build_flow_dump(void *buf, size_t len, uint16_t family, uint32_t seq);
+int crosslat_nl_build_map_dump(void *buf, size_t len, uint16_t family, uint32_t seq);
 /* THRESH_SET: th's selector and rtt_ns. */
 int crosslat_nl_build_thresh_set(void *buf, size_t len, uint16_t family, uint32_t seq,
 				 const struct crosslat_nl_thresh *th);
@@ -127,11 +155,19 @@ int crosslat_nl_check_thresh(const struct crosslat_nl_thresh *th, bool need_rtt)
  * crosslat_nl_parse_thresh() wants a CROSSLAT_CMD_THRESH_GET message with exactly one
  * CROSSLAT_A_THRESH nest: a valid selector (FAMILY, PREFIX and PREFIX_LEN together or not
  * at all) and RTT_NS in 1 .. CROSSLAT_THRESH_RTT_MAX_NS.
+ * crosslat_nl_parse_map() wants a CROSSLAT_CMD_MAP_GET message with exactly one
+ * CROSSLAT_A_MAP nest holding every CROSSLAT_MAP_A_* attribute but VNI; DIR ENCAP or DECAP;
+ * TUNNEL VXLAN, GENEVE or IPIP; VNI (below 2^24) for VXLAN and GENEVE only (missing:
+ * -ENODATA). INNER and OUTER each hold FAMILY (AF_INET or AF_INET6), PROTO, SADDR and DADDR
+ * of the family's size, and SPORT with DPORT or neither; TCP and UDP tuples have ports.
+ * The OUTER of VXLAN and GENEVE is UDP; that of IPIP is IPPROTO_IPIP over an AF_INET inner
+ * tuple or IPPROTO_IPV6 over an AF_INET6 one, without ports.
  */
 int crosslat_nl_parse_family(const struct nlmsghdr *nlh, uint16_t *family);
 int crosslat_nl_parse_stats(const struct nlmsghdr *nlh, struct crosslat_nl_stats *st);
 int crosslat_nl_parse_flow(const struct nlmsghdr *nlh, struct crosslat_nl_flow *flow);
 int crosslat_nl_parse_thresh(const struct nlmsghdr *nlh, struct crosslat_nl_thresh *th);
+int crosslat_nl_parse_map(const struct nlmsghdr *nlh, struct crosslat_nl_map *map);
 
 /*
  * Decodes an NLMSG_ERROR message: *error gets 0 for an ACK or the negative errno, *ext_msg
@@ -158,20 +194,22 @@ int crosslat_nl_stats_get(const struct crosslat_nl_stats *st, uint16_t type, uin
  * kernel's (-EPERM, -EINVAL, ...) or a decoder's; after a kernel error,
  * crosslat_nl_ext_msg() gives its extended-ACK message, or NULL.
  *
- * The flow and threshold commands are served by crosslat_rtt.ko: their -EOPNOTSUPP means
- * it is not loaded (or crosslat.ko predates the command). crosslat_nl_thresh_del() fails
- * with -ENOENT when no rule has that selector, crosslat_nl_thresh_set() with -ENOSPC past
- * CROSSLAT_THRESH_MAX_RULES rules.
+ * The flow and threshold commands are served by crosslat_rtt.ko, the map command by
+ * crosslat_map.ko: their -EOPNOTSUPP means that module is not loaded (or crosslat.ko
+ * predates the command). crosslat_nl_thresh_del() fails with -ENOENT when no rule has that
+ * selector, crosslat_nl_thresh_set() with -ENOSPC past CROSSLAT_THRESH_MAX_RULES rules.
  *
- * Dumps (crosslat_nl_flows(), crosslat_nl_thresh_list()) call cb once per decoded entry,
- * in the kernel's order, until the dump ends. The first error, a decoder's or a negative
- * value returned by cb, stops the calls; the rest of the dump is read and dropped so the
- * handle stays usable, and that error is returned, unless the kernel reported one, which
- * wins. -EINTR: the kernel flagged the dump as inconsistent (its table changed meanwhile);
- * the entries seen may miss or repeat some, and the dump is worth repeating.
+ * Dumps (crosslat_nl_flows(), crosslat_nl_thresh_list(), crosslat_nl_maps()) call cb once
+ * per decoded entry, in the kernel's order, until the dump ends. The first error, a
+ * decoder's or a negative value returned by cb, stops the calls; the rest of the dump is
+ * read and dropped so the handle stays usable, and that error is returned, unless the
+ * kernel reported one, which wins. -EINTR: the kernel flagged the dump as inconsistent (its
+ * table changed meanwhile); the entries seen may miss or repeat some, and the dump is worth
+ * repeating.
  */
 typedef int (*crosslat_nl_flow_cb)(const struct crosslat_nl_flow *flow, void *arg);
 typedef int (*crosslat_nl_thresh_cb)(const struct crosslat_nl_thresh *th, void *arg);
+typedef int (*crosslat_nl_map_cb)(const struct crosslat_nl_map *map, void *arg);
 
 int crosslat_nl_open(struct crosslat_nl **nlp);
 /*
@@ -188,6 +226,20 @@ int crosslat_nl_thresh_set(struct crosslat_nl *nl, const struct crosslat_nl_thre
 int crosslat_nl_thresh_del(struct crosslat_nl *nl, const struct crosslat_nl_thresh *sel);
 int crosslat_nl_thresh_flush(struct crosslat_nl *nl);
 int crosslat_nl_thresh_list(struct crosslat_nl *nl, crosslat_nl_thresh_cb cb, void *arg);
+int crosslat_nl_maps(struct crosslat_nl *nl, crosslat_nl_map_cb cb, void *arg);
 const char *crosslat_nl_ext_msg(const struct crosslat_nl *nl);
+
+/*
+ * Mapping identity: namespace cookie, direction, then the inner tuple; <0, 0 or >0 like
+ * memcmp(). The outer tuple is not part of it: it is what the mapping records.
+ */
+int crosslat_nl_map_key_cmp(const struct crosslat_nl_map *a, const struct crosslat_nl_map *b);
+/*
+ * A map dump may deliver a mapping twice (the kernel's iterator repeats an entry rather
+ * than risk skipping one when the table changes under it). Keeps one copy of each
+ * identity, its latest snapshot (largest last_ns, then most packets), sorting the nr
+ * entries of v by identity; returns how many are left at the start of v.
+ */
+size_t crosslat_nl_maps_dedupe(struct crosslat_nl_map *v, size_t nr);
 
 #endif /* _CROSSLAT_NL_CROSSLAT_H */

@@ -294,6 +294,27 @@ void crosslat_flow_table_stats(struct crosslat_flow_table *t,
 }
 EXPORT_SYMBOL_GPL(crosslat_flow_table_stats);
 
+u64 crosslat_flow_table_stat(struct crosslat_flow_table *t, enum crosslat_flow_table_stat i)
+{
+	switch (i) {
+	case CROSSLAT_FT_ENTRIES:
+		return atomic_read(&t->count);
+	case CROSSLAT_FT_CREATED:
+		return atomic64_read(&t->inserted);
+	case CROSSLAT_FT_FULL_DROPS:
+		return atomic64_read(&t->full_drops);
+	case CROSSLAT_FT_ALLOC_FAILS:
+		return atomic64_read(&t->alloc_fails);
+	case CROSSLAT_FT_EVICTED_IDLE:
+		return atomic64_read(&t->evicted_idle);
+	case CROSSLAT_FT_EVICTED_LRU:
+		return atomic64_read(&t->evicted_lru);
+	default:
+		return 0;
+	}
+}
+EXPORT_SYMBOL_GPL(crosslat_flow_table_stat);
+
 void crosslat_flow_iter_init(struct crosslat_flow_table *t, struct crosslat_flow_iter *it)
 {
 	rhashtable_walk_enter(&t->ht, &it->it);

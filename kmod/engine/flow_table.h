@@ -22,7 +22,7 @@ struct crosslat_flow_key {
 	__be16 rport;
 	u8 family;		/* 4 or 6 */
 	u8 proto;		/* IPPROTO_* */
-	u16 pad;		/* zero: the key is hashed and compared as bytes */
+	u16 tag;		/* tracker-defined part of the key, 0 if unused */
 };
 
 struct crosslat_flow {
@@ -100,6 +100,22 @@ unsigned int crosslat_flow_table_gc(struct crosslat_flow_table *t, u64 now);
 
 void crosslat_flow_table_stats(struct crosslat_flow_table *t,
 			       struct crosslat_flow_table_stats *st);
+
+/*
+ * One table counter, in the order every tracker lists its table's counters in enum
+ * crosslat_stat (CROSSLAT_STAT_RTT_FLOWS.., CROSSLAT_STAT_MAP_ENTRIES..), so a tracker reads
+ * its stat S as crosslat_flow_table_stat(t, S - its first table counter).
+ */
+enum crosslat_flow_table_stat {
+	CROSSLAT_FT_ENTRIES,
+	CROSSLAT_FT_CREATED,
+	CROSSLAT_FT_FULL_DROPS,
+	CROSSLAT_FT_ALLOC_FAILS,
+	CROSSLAT_FT_EVICTED_IDLE,
+	CROSSLAT_FT_EVICTED_LRU,
+	CROSSLAT_FT_NR_STATS
+};
+u64 crosslat_flow_table_stat(struct crosslat_flow_table *t, enum crosslat_flow_table_stat i);
 
 /*
  * Iteration that may stop and resume, for netlink dumps (process context). Every entry

@@ -299,6 +299,12 @@ static const struct genl_ops crosslat_ext_ops[] = {
 		.dumpit = ext_dumpit,
 		.done = ext_dump_done,
 	},
+	{
+		.cmd = CROSSLAT_CMD_MAP_GET,
+		.start = ext_dump_start,
+		.dumpit = ext_dumpit,
+		.done = ext_dump_done,
+	},
 };
 
 static struct genl_family crosslat_family __ro_after_init = {

@@ -31,6 +31,17 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_RTT_ALERTS] = "rtt_alerts",
 	[CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED] = "rtt_alerts_suppressed",
 	[CROSSLAT_STAT_RTT_FLOW_REPORTS] = "rtt_flow_reports",
+	[CROSSLAT_STAT_MAP_NETNS] = "map_netns",
+	[CROSSLAT_STAT_MAP_ENTRIES] = "map_entries",
+	[CROSSLAT_STAT_MAP_CREATED] = "map_created",
+	[CROSSLAT_STAT_MAP_FULL_DROPS] = "map_full_drops",
+	[CROSSLAT_STAT_MAP_ALLOC_FAILS] = "map_alloc_fails",
+	[CROSSLAT_STAT_MAP_EVICTED_IDLE] = "map_evicted_idle",
+	[CROSSLAT_STAT_MAP_EVICTED_LRU] = "map_evicted_lru",
+	[CROSSLAT_STAT_MAP_PACKETS] = "map_packets",
+	[CROSSLAT_STAT_MAP_PARSE_ERRORS] = "map_parse_errors",
+	[CROSSLAT_STAT_MAP_NESTED] = "map_nested",
+	[CROSSLAT_STAT_MAP_OUTER_CHANGES] = "map_outer_changes",
 };
 
 int crosslat_stats_init(void)

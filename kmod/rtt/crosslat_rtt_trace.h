@@ -17,8 +17,8 @@
 		__entry->netns_cookie = (tp)->netns_cookie;		\
 		__entry->netns_inum = (tp)->netns_inum;			\
 		__entry->family = (tp)->family;				\
-		crosslat_rtt_addr16(__entry->laddr, (tp)->laddr, (tp)->family); \
-		crosslat_rtt_addr16(__entry->raddr, (tp)->raddr, (tp)->family); \
+		crosslat_addr16(__entry->laddr, (tp)->laddr, (tp)->family); \
+		crosslat_addr16(__entry->raddr, (tp)->raddr, (tp)->family); \
 		__entry->lport = (tp)->lport;				\
 		__entry->rport = (tp)->rport;				\
 	} while (0)

@@ -6,8 +6,7 @@
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <net/genetlink.h>
-#include <net/net_namespace.h>
-#include <net/sock.h>
+#include "engine/flow_dump.h"
 #include "engine/nl_ext.h"
 #include "engine/stats.h"
 #include "rtt.h"
@@ -68,68 +67,31 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* cb->args[1]: the table iterator (struct crosslat_flow_iter *). */
-static int flow_dump_start(struct netlink_callback *cb)
+/* One entry of the dump: a snapshot under the entry's lock, written after it is dropped. */
+static int flow_put(struct sk_buff *skb, struct crosslat_flow *f)
 {
-	struct crosslat_flow_iter *it = kmalloc(sizeof(*it), GFP_KERNEL);
+	const struct rtt_flow_val *v = (const struct rtt_flow_val *)f->data;
+	struct crosslat_rtt_report r;
+	bool inited;
 
-	if (!it)
-		return -ENOMEM;
-	crosslat_flow_iter_init(crosslat_rtt_flows, it);
-	cb->args[1] = (unsigned long)it;
-	return 0;
+	spin_lock_bh(&f->lock);
+	inited = v->inited;
+	if (inited)
+		rtt_report_fill(f, v, &r);
+	spin_unlock_bh(&f->lock);
+	if (!inited)
+		return CROSSLAT_FLOW_DUMP_SKIP;
+	return put_flow(skb, &r);
 }
 
-static int flow_dump_done(struct netlink_callback *cb)
+static int flow_dump_start(struct netlink_callback *cb)
 {
-	struct crosslat_flow_iter *it = (void *)cb->args[1];
-
-	if (it) {
-		crosslat_flow_iter_exit(it);
-		kfree(it);
-	}
-	return 0;
+	return crosslat_flow_dump_start(cb, crosslat_rtt_flows);
 }
 
 static int flow_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct crosslat_flow_iter *it = (void *)cb->args[1];
-	struct net *net = sock_net(cb->skb->sk);
-	struct crosslat_rtt_report r;
-	struct crosslat_flow *f;
-	struct rtt_flow_val *v;
-	bool inited;
-	void *hdr;
-	int sent = 0;
-
-	crosslat_flow_iter_begin(it);
-	while ((f = crosslat_flow_iter_next(it))) {
-		/* A namespace other than the host's sees its own flows only. */
-		if (!net_eq(net, &init_net) && f->key.netns != net->net_cookie)
-			continue;
-		v = (struct rtt_flow_val *)f->data;
-		spin_lock_bh(&f->lock);
-		inited = v->inited;
-		if (inited)
-			rtt_report_fill(f, v, &r);
-		spin_unlock_bh(&f->lock);
-		if (!inited)
-			continue;
-		hdr = crosslat_nl_dump_hdr(skb, cb, CROSSLAT_CMD_FLOW_GET);
-		if (!hdr || put_flow(skb, &r)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			crosslat_flow_iter_keep(it);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		sent++;
-	}
-	crosslat_flow_iter_end(it);
-	/* A flow that does not fit an empty message would stall the dump: give up on it. */
-	if (f && !sent)
-		return -EMSGSIZE;
-	return skb->len;
+	return crosslat_flow_dumpit(skb, cb, CROSSLAT_CMD_FLOW_GET, flow_put);
 }
 
 /* ---- thresholds ---- */
@@ -341,13 +303,15 @@ static int rtt_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 static int rtt_dump_done(struct netlink_callback *cb)
 {
 	if (genl_dumpit_info(cb)->op.cmd == CROSSLAT_CMD_FLOW_GET)
-		return flow_dump_done(cb);
+		return crosslat_flow_dump_done(cb);
 	return thresh_dump_done(cb);
 }
 
+/* The table's counters follow enum crosslat_flow_table_stat's order. */
+static_assert(CROSSLAT_STAT_RTT_EVICTED_LRU - CROSSLAT_STAT_RTT_FLOWS == CROSSLAT_FT_EVICTED_LRU);
+
 static u64 rtt_stat_read(enum crosslat_stat stat)
 {
-	struct crosslat_flow_table_stats st;
 	u64 sum = 0;
 	int cpu;
 
@@ -358,23 +322,7 @@ static u64 rtt_stat_read(enum crosslat_stat stat)
 	}
 	if (stat == CROSSLAT_STAT_RTT_NETNS)
 		return rtt_hooks_netns();
-	crosslat_flow_table_stats(crosslat_rtt_flows, &st);
-	switch (stat) {
-	case CROSSLAT_STAT_RTT_FLOWS:
-		return st.entries;
-	case CROSSLAT_STAT_RTT_FLOWS_CREATED:
-		return st.inserted;
-	case CROSSLAT_STAT_RTT_FULL_DROPS:
-		return st.full_drops;
-	case CROSSLAT_STAT_RTT_ALLOC_FAILS:
-		return st.alloc_fails;
-	case CROSSLAT_STAT_RTT_EVICTED_IDLE:
-		return st.evicted_idle;
-	case CROSSLAT_STAT_RTT_EVICTED_LRU:
-		return st.evicted_lru;
-	default:
-		return 0;
-	}
+	return crosslat_flow_table_stat(crosslat_rtt_flows, stat - CROSSLAT_STAT_RTT_FLOWS);
 }
 
 static const struct crosslat_nl_ext rtt_nl_ext = {

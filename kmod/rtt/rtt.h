@@ -39,7 +39,7 @@ extern struct crosslat_flow_table *crosslat_rtt_flows;
 
 /* Counters of this module: enum crosslat_stat values from CROSSLAT_STAT_RTT_PACKETS on. */
 #define RTT_CNT_FIRST	CROSSLAT_STAT_RTT_PACKETS
-#define RTT_CNT_NR	(CROSSLAT_STAT_MAX - RTT_CNT_FIRST + 1)
+#define RTT_CNT_NR	(CROSSLAT_STAT_RTT_FLOW_REPORTS - RTT_CNT_FIRST + 1)
 struct rtt_counters {
 	u64 v[RTT_CNT_NR];
 };

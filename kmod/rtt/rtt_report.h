@@ -6,8 +6,8 @@
 #ifndef _CROSSLAT_RTT_REPORT_H
 #define _CROSSLAT_RTT_REPORT_H
 
-#include <linux/string.h>
 #include <linux/types.h>
+#include "engine/addr16.h"
 
 /* The flow as its namespace sees it: local end first. */
 struct crosslat_rtt_tuple {
@@ -18,19 +18,6 @@ struct crosslat_rtt_tuple {
 	u8 raddr[16];
 	u16 lport, rport;	/* host order */
 };
-
-/* A tuple address as 16 bytes for trace events: IPv6 as is, IPv4 as ::ffff:a.b.c.d. */
-static inline void crosslat_rtt_addr16(u8 dst[16], const u8 src[16], u8 family)
-{
-	if (family == 4) {
-		memset(dst, 0, 10);
-		dst[10] = 0xff;
-		dst[11] = 0xff;
-		memcpy(dst + 12, src, 4);
-	} else {
-		memcpy(dst, src, 16);
-	}
-}
 
 /* Why a crosslat_rtt_flow_stats event was emitted. */
 enum crosslat_rtt_report_reason {

@@ -3,19 +3,26 @@
 # crosslatctl's argument checks (exit 2) and its "module not loaded" answer (exit 1).
 #
 # TAP-style lines on stdout (see run.sh). Without the module (this host), `mark`, `stats`,
-# `flows` and `threshold` must fail with exit 1 and a hint to load it; with the module
-# loaded those cases are skipped and the read-only commands must succeed instead. Valid
-# arguments of the flows and threshold commands are checked to get past argument
-# checking: exit 1 without the module, never 2.
+# `flows`, `threshold` and `map` must fail with exit 1 and a hint to load it; with the
+# module loaded those cases are skipped and the read-only commands must succeed instead.
+# Valid arguments of the flows, threshold and map commands are checked to get past
+# argument checking: exit 1 without the module, never 2. `map`'s output (table, JSON,
+# filters, de-duplication, errors) is checked against a fake family preloaded into
+# crosslatctl, built here when cc and libmnl's headers are available.
 set -e -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-ctl=${CROSSLATCTL:-$(cd "$here/../.." && pwd)/build/userspace/crosslatctl}
+top=$(cd "$here/../.." && pwd)
+ctl=${CROSSLATCTL:-$top/build/userspace/crosslatctl}
 
 failures=0
 out=$(mktemp)
 err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$out" "$err" "$tmp"' EXIT
+# Set by fake_expect(): the library to preload into crosslatctl, and its scenario.
+preload=''
+fake_map=
 
 ok() { echo "ok - cli_$1"; }
 skip() { echo "ok - cli_$1 # SKIP $2"; }
@@ -32,7 +39,7 @@ not_ok() {
 expect() {
 	local name=$1 want=$2 pattern=$3 rc=0
 	shift 3
-	LD_PRELOAD='' "$ctl" "$@" >"$out" 2>"$err" || rc=$?
+	LD_PRELOAD=$preload CROSSLAT_FAKE_MAP=$fake_map "$ctl" "$@" >"$out" 2>"$err" || rc=$?
 	if [ "$rc" -ne "$want" ]; then
 		not_ok "$name" "crosslatctl $* exited $rc, expected $want"
 	elif [ -n "$pattern" ] && ! cat "$out" "$err" | grep -q -E -- "$pattern"; then
@@ -166,13 +173,79 @@ expect prefix_bad_addr		2 'invalid address'		threshold set 20ms --prefix 10.0.0/
 expect thresh_port_zero		2 "invalid port '0'"		threshold set 20ms --port 0
 expect thresh_netns_bad		2 'invalid inode number'	threshold del --netns 12x
 
+# map: help, usage errors and TUPLE syntax.
+expect help_map			0 'map \[--json\] \[--inner TUPLE\] \[--outer TUPLE\] \[--netns NS\] \[--tunnel vxlan\|geneve\|ipip\] \[--limit N\]' --help
+expect help_tuple_grammar	0 'TUPLE +\[PROTO/\]SRC>DST'	help
+expect help_tuple_any		0 "'\*>10\.244\.2\.3:8080'"	help
+expect help_map_examples	0 "map --outer '192\.168\.100\.1>192\.168\.100\.2:4789'" --help
+expect help_map_json_schema	0 'vni \(null for ipip\), inner and outer \(tuples\)' --help
+expect map_extra_arg		2 'usage: crosslatctl map'	map now
+expect map_no_sort		2 'map: --sort is not an option' map --sort srtt
+expect map_no_port		2 'map: --port is not an option' map --port 80
+expect map_no_addr		2 'map: --addr is not an option' map --addr 10.0.0.0/8
+expect flows_no_inner		2 'flows: --inner is not an option' flows --inner '>'
+expect thresh_no_outer		2 'threshold: --outer is not an option' threshold list --outer '>'
+expect stats_no_tunnel		2 'stats: --tunnel is not an option' stats --tunnel vxlan
+expect map_tunnel_unknown	2 "unknown tunnel type 'gre' \(vxlan, geneve or ipip\)" map --tunnel gre
+expect map_tunnel_case		2 'unknown tunnel type'		map --tunnel VXLAN
+expect map_tunnel_missing	2 "option '--tunnel' needs a value" map --tunnel
+expect map_inner_missing	2 "option '--inner' needs a value" map --inner
+expect map_inner_twice		2 "'--inner' given twice"	map --inner '>' --inner '*>*'
+expect map_limit_zero		2 "invalid count '0'"		map --limit 0
+expect map_netns_bad		2 'invalid inode number'	map --netns 0
+
+# tuple_error NAME PATTERN TUPLE: --inner TUPLE is refused with exit 2 and PATTERN.
+tuple_error() {
+	expect "tuple_$1" 2 "--inner: invalid TUPLE '.*': (SRC: |DST: )?$2" map --inner "$3"
+}
+tuple_error empty		'it is empty'				''
+tuple_error no_gt		"missing '>' between SRC and DST"	'10.0.0.1'
+tuple_error unquoted_gt		"missing '>' between SRC and DST \(quote the TUPLE: the shell takes > for a redirection\)" \
+								'tcp/10.244.1.2:40000'
+tuple_error two_gt		"more than one '>'"			'10.0.0.1>10.0.0.2>10.0.0.3'
+tuple_error proto_unknown	"unknown protocol 'foo'"		'foo/>'
+tuple_error proto_case		"unknown protocol 'TCP'"		'TCP/>'
+tuple_error proto_big		"unknown protocol '256'"		'256/>'
+tuple_error proto_empty		"unknown protocol ''"			'/10.0.0.1>*'
+tuple_error proto_negative	'unknown protocol'			'-1/>'
+tuple_error prefix		'address prefixes \(ADDR/LEN\) are not supported' '10.0.0.0/8>*'
+tuple_error proto_and_prefix	'address prefixes'			'tcp/10.0.0.0/8>*'
+tuple_error prefix_dst		'address prefixes'			'*>10.244.0.0/16'
+tuple_error prefix_v6		'address prefixes'			'fd00::/64>*'
+tuple_error prefix_bracket	'address prefixes'			'[fd00::]/64:80>*'
+tuple_error addr_short		"SRC: '10\.0\.0' is not an IPv4 or IPv6 address" '10.0.0>*'
+tuple_error addr_octet		"DST: '10\.0\.0\.256' is not an IPv4"	'*>10.0.0.256'
+tuple_error addr_word		"'pod-a' is not an IPv4 or IPv6 address" 'pod-a>pod-b'
+tuple_error addr_space		"' 10\.0\.0\.1' is not an IPv4"		' 10.0.0.1>*'
+tuple_error addr_tilde		"'~10\.0\.0\.2' is not an IPv4"		'10.0.0.1>~10.0.0.2'
+tuple_error v6_bad		"'fd00::1::80' is not an IPv6 address \(with a port, put the address in brackets" \
+								'fd00::1::80>*'
+tuple_error v6_unclosed		"SRC '\[fd00::1' lacks the closing '\]'" '[fd00::1>*'
+tuple_error v6_unclosed_dst	"DST '\[fd00::2:80' lacks"		'*>[fd00::2:80'
+tuple_error v6_bracket_v4	"'10\.0\.0\.1' inside \[ \] is not an IPv6 address" '[10.0.0.1]:80>*'
+tuple_error v6_bracket_any	"'\*' inside \[ \] is not an IPv6 address" '[*]:80>*'
+tuple_error v6_after_bracket	"expected ':PORT' or nothing after '\]'" '[fd00::1]80>*'
+tuple_error port_zero		"SRC: invalid port '0': expected 1-65535 or \*" '10.0.0.1:0>*'
+tuple_error port_big		"DST: invalid port '65536'"		'*>10.0.0.2:65536'
+tuple_error port_word		"invalid port 'http'"			'*>:http'
+tuple_error port_empty		"invalid port ''"			'10.0.0.1:>*'
+tuple_error port_negative	"invalid port '-1'"			'10.0.0.1:-1>*'
+tuple_error port_v6_empty	"invalid port ''"			'[fd00::1]:>*'
+tuple_error port_range		"invalid port '80-90'"			'*>:80-90'
+tuple_error families		'SRC and DST addresses are of different families' '10.0.0.1>[fd00::1]:80'
+tuple_error too_long		'SRC is too long'			"$(printf '1%.0s' {1..80})>*"
+expect tuple_outer_named	2 "--outer: invalid TUPLE 'x'"	map --outer x
+expect tuple_grammar_hint	2 "TUPLE is \[PROTO/\]SRC\[:PORT\]>DST\[:PORT\], e\.g\. 'tcp/10\.244\.1\.2:40000>10\.244\.2\.3:8080'" \
+				map --inner '>>'
+
 # Runtime: the family is absent here, so valid requests end in exit 1 with a hint.
 if LD_PRELOAD='' "$ctl" stats >/dev/null 2>&1; then
 	expect stats_loaded		0 '^marks +[0-9]+$'		stats
 	expect stats_loaded_json	0 '^\{"version":".*","stats":\{.*"marks":[0-9]+' stats --json
 	for t in mark_not_loaded mark_max_id_not_loaded mark_hex_id_not_loaded \
 		 stats_not_loaded stats_json_not_loaded stats_json_not_loaded_quiet \
-		 flows_not_loaded flows_json_not_loaded_quiet; do
+		 flows_not_loaded flows_json_not_loaded_quiet map_not_loaded \
+		 map_json_not_loaded_quiet; do
 		skip "$t" "crosslat module is loaded"
 	done
 	# Read-only requests only: this may run on a real host.
@@ -184,6 +257,13 @@ if LD_PRELOAD='' "$ctl" stats >/dev/null 2>&1; then
 	else
 		expect flows_rtt_not_loaded	1 'crosslat_rtt module not loaded' flows
 		expect thresh_list_rtt_not_loaded 1 'modprobe crosslat_rtt'	threshold list --json
+	fi
+	if LD_PRELOAD='' "$ctl" map >/dev/null 2>&1; then
+		expect map_loaded		0 '^ *NETNS +DIR +TUNNEL +VNI +INNER +OUTER' map --limit 5
+		expect map_loaded_json		0 '^\['			map --json
+	else
+		expect map_mod_not_loaded	1 'map: crosslat_map module not loaded' map --json
+		expect map_mod_not_loaded_hint	1 'modprobe crosslat_map'	map
 	fi
 else
 	expect mark_not_loaded		1 'crosslat module not loaded.*family "crosslat" not found' mark 1
@@ -229,6 +309,469 @@ else
 	expect thresh_del_global_not_loaded 1 'not loaded'	threshold del
 	expect thresh_flush_not_loaded	1 'not loaded'		threshold flush
 	expect thresh_list_not_loaded	1 'not loaded'		threshold list --json
+	expect map_not_loaded		1 'crosslat module not loaded'	map
+	expect map_not_loaded_hint	1 'modprobe -a crosslat crosslat_map' map
+	expect map_json_not_loaded	1 'crosslat module not loaded'	map --json
+	if [ -s "$out" ]; then
+		not_ok map_json_not_loaded_quiet "stdout not empty on error"
+	else
+		ok map_json_not_loaded_quiet
+	fi
+	# Every TUPLE form the help shows gets past argument checking.
+	i=0
+	for t in '>' '*>*' 'tcp/>' '*/*>*' '6/>' '255/>' 'icmpv6/>' 'sctp/>' 'gre/>' 'ipip/>' \
+		 'ipv6/>' 'tcp/10.244.1.2:40000>10.244.2.3:8080' '192.168.100.1>192.168.100.2:4789' \
+		 '[fd00::1]:80>[fd00::2]:5000' '*>10.244.2.3:8080' '>10.244.2.3:8080' \
+		 '10.244.1.2>' 'udp/>:4789' '*:40000>*:*' 'fd00::1>fd00::2' '::1>::' \
+		 '[fd00::1]>[fd00::2]' '[::ffff:10.0.0.1]:1>*' '10.0.0.1:65535>10.0.0.2:1'; do
+		i=$((i + 1))
+		expect "map_tuple_${i}_not_loaded" 1 'not loaded'	map --inner "$t"
+	done
+	expect map_filters_not_loaded	1 'not loaded'	map --json --inner 'tcp/>10.0.0.2:80' \
+					--outer 'udp/>:4789' --netns 4026531840 --tunnel vxlan --limit 5
+	for t in vxlan geneve ipip; do
+		expect "map_tunnel_${t}_not_loaded" 1 'not loaded'	map --tunnel "$t"
+	done
+fi
+
+# map against a fake "crosslat" family: a preloaded library stands in for the kernel's
+# netlink socket (socket, bind, getsockname, setsockopt, send) and answers MAP_GET with
+# five mappings, one of them twice (the second copy older, in another datagram), or, by
+# CROSSLAT_FAKE_MAP: eopnotsupp (crosslat_map not loaded), bad (a VXLAN mapping without
+# its VNI), intr (every dump flagged inconsistent). Other commands get EOPNOTSUPP.
+fake_so=$tmp/fake_genl.so
+fake_tests="map_fake_table map_fake_rows map_fake_aligned map_fake_order map_fake_row
+	map_fake_last_seen map_fake_json map_fake_json_valid map_fake_json_keys
+	map_fake_json_tuple_keys map_fake_json_values map_fake_dedupe map_fake_filters
+	map_fake_round_trip map_fake_not_loaded map_fake_not_loaded_json_quiet
+	map_fake_bad_reply map_fake_intr flows_fake_rtt_not_loaded"
+read -ra mnl_flags <<<"$(pkg-config --cflags --libs libmnl 2>/dev/null || echo -lmnl)"
+if ! command -v cc >/dev/null ||
+   ! echo '#include <libmnl/libmnl.h>' | cc -E -x c - >/dev/null 2>&1; then
+	skip map_fake_build "no cc or no libmnl headers"
+	for t in $fake_tests; do
+		skip "$t" "no cc or no libmnl headers"
+	done
+elif ! cc -shared -fPIC -Wall -Werror -o "$fake_so" -x c - -I"$top/kmod/include/uapi" \
+	"${mnl_flags[@]}" -ldl 2>"$err" <<'FAKE'
+/* A fake "crosslat" generic netlink family, preloaded into crosslatctl by test_cli.sh. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/crosslat.h>
+
+#define FAMILY_ID	0x1c
+
+/* The client's end of the socket pair standing in for the netlink socket, and ours. */
+static int fake_fd = -1, peer = -1;
+
+struct end {
+	const char *addr;
+	int port;		/* -1: no ports */
+};
+
+struct mapping {
+	uint64_t cookie;
+	uint32_t inum;
+	uint8_t dir, tunnel, inner_proto, outer_proto;
+	uint32_t vni;
+	struct end isrc, idst, osrc, odst;
+	double age_s, idle_s;
+	uint64_t packets, bytes;
+};
+
+#define ENCAP	CROSSLAT_MAP_DIR_ENCAP
+#define DECAP	CROSSLAT_MAP_DIR_DECAP
+#define VXLAN	CROSSLAT_MAP_TUNNEL_VXLAN
+#define GENEVE	CROSSLAT_MAP_TUNNEL_GENEVE
+#define IPIP	CROSSLAT_MAP_TUNNEL_IPIP
+#define NS1	1, 4026531840u
+#define NS2	2, 4026532000u
+
+static const struct mapping maps[] = {
+	{ NS1, ENCAP, VXLAN, 6, 17, 42, { "10.244.1.2", 40000 }, { "10.244.2.3", 8080 },
+	  { "192.168.100.1", 51234 }, { "192.168.100.2", 4789 }, 65, 2, 10, 15000 },
+	{ NS1, DECAP, VXLAN, 6, 17, 42, { "10.244.2.3", 8080 }, { "10.244.1.2", 40000 },
+	  { "192.168.100.2", 39999 }, { "192.168.100.1", 4789 }, 64, 3, 8, 9000 },
+	{ NS1, ENCAP, GENEVE, 17, 17, 7, { "fd00::1", 5353 }, { "fd00::2", 53 },
+	  { "2001:db8::1", 12345 }, { "2001:db8::2", 6081 }, 10, 1, 3, 450 },
+	{ NS1, ENCAP, IPIP, 1, 4, 0, { "10.244.1.2", -1 }, { "10.244.3.4", -1 },
+	  { "192.168.100.1", -1 }, { "192.168.100.3", -1 }, 3700, 120, 100, 8400000 },
+	{ NS2, DECAP, IPIP, 6, 41, 0, { "fd00::1", 80 }, { "fd00::2", 5000 },
+	  { "192.168.100.3", -1 }, { "192.168.100.1", -1 }, 90000, 1.5, 7, 1234 },
+};
+
+/* maps[0] again, as an older snapshot with another outer source port. */
+static const struct mapping older0 = {
+	NS1, ENCAP, VXLAN, 6, 17, 42, { "10.244.1.2", 40000 }, { "10.244.2.3", 8080 },
+	{ "192.168.100.1", 50000 }, { "192.168.100.2", 4789 }, 65, 30, 5, 7500,
+};
+
+/* CLOCK_MONOTONIC s seconds ago, or 0 on a machine up for less (a fresh guest). */
+static uint64_t ago(double s)
+{
+	struct timespec ts;
+	uint64_t now, ns = s * 1e9;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return now > ns ? now - ns : 0;
+}
+
+static void put_tuple(struct nlmsghdr *nlh, uint16_t type, uint8_t proto,
+		      const struct end *src, const struct end *dst)
+{
+	int family = strchr(src->addr, ':') ? AF_INET6 : AF_INET;
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	uint8_t s[16], d[16];
+
+	inet_pton(family, src->addr, s);
+	inet_pton(family, dst->addr, d);
+	mnl_attr_put_u8(nlh, CROSSLAT_TUPLE_A_FAMILY, family);
+	mnl_attr_put_u8(nlh, CROSSLAT_TUPLE_A_PROTO, proto);
+	mnl_attr_put(nlh, CROSSLAT_TUPLE_A_SADDR, family == AF_INET ? 4 : 16, s);
+	mnl_attr_put(nlh, CROSSLAT_TUPLE_A_DADDR, family == AF_INET ? 4 : 16, d);
+	if (src->port >= 0) {
+		mnl_attr_put_u16(nlh, CROSSLAT_TUPLE_A_SPORT, src->port);
+		mnl_attr_put_u16(nlh, CROSSLAT_TUPLE_A_DPORT, dst->port);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static struct nlmsghdr *put_header(char *at, uint16_t type, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(at);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	return nlh;
+}
+
+static struct nlmsghdr *put_genl(char *at, uint16_t type, uint16_t flags, uint32_t seq,
+				 uint8_t cmd)
+{
+	struct nlmsghdr *nlh = put_header(at, type, flags, seq);
+	struct genlmsghdr *genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+
+	genl->cmd = cmd;
+	genl->version = CROSSLAT_GENL_VERSION;
+	return nlh;
+}
+
+/* m as a dump message at at (without its VNI when broken); returns its aligned length. */
+static size_t put_map(char *at, uint32_t seq, uint16_t flags, const struct mapping *m,
+		      bool broken)
+{
+	struct nlmsghdr *nlh = put_genl(at, FAMILY_ID, NLM_F_MULTI | flags, seq,
+					CROSSLAT_CMD_MAP_GET);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, CROSSLAT_A_MAP);
+
+	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_NETNS_COOKIE, m->cookie);
+	mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_NETNS_INUM, m->inum);
+	mnl_attr_put_u8(nlh, CROSSLAT_MAP_A_DIR, m->dir);
+	mnl_attr_put_u8(nlh, CROSSLAT_MAP_A_TUNNEL, m->tunnel);
+	if (m->tunnel != IPIP && !broken)
+		mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_VNI, m->vni);
+	put_tuple(nlh, CROSSLAT_MAP_A_INNER, m->inner_proto, &m->isrc, &m->idst);
+	put_tuple(nlh, CROSSLAT_MAP_A_OUTER, m->outer_proto, &m->osrc, &m->odst);
+	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_FIRST_NS, ago(m->age_s));
+	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_LAST_NS, ago(m->idle_s));
+	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_PACKETS, m->packets);
+	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_BYTES, m->bytes);
+	mnl_attr_nest_end(nlh, nest);
+	return MNL_ALIGN(nlh->nlmsg_len);
+}
+
+static size_t put_error(char *at, uint32_t seq, int error, const struct nlmsghdr *req)
+{
+	struct nlmsghdr *nlh = put_header(at, NLMSG_ERROR, NLM_F_CAPPED, seq);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	e->error = error;
+	e->msg = *req;
+	return MNL_ALIGN(nlh->nlmsg_len);
+}
+
+static size_t put_done(char *at, uint32_t seq, uint16_t flags)
+{
+	struct nlmsghdr *nlh = put_header(at, NLMSG_DONE, NLM_F_MULTI | flags, seq);
+	int status = 0;
+
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(int)), &status, sizeof(int));
+	return MNL_ALIGN(nlh->nlmsg_len);
+}
+
+/* Plays the kernel for the request req: its replies go to the client's socket. */
+static void answer(const struct nlmsghdr *req)
+{
+	static _Alignas(8) char out[16384];
+	const char *scenario = getenv("CROSSLAT_FAKE_MAP");
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	uint32_t seq = req->nlmsg_seq;
+	uint16_t intr = 0;
+	size_t n = 0, i;
+
+	scenario = scenario ? scenario : "";
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		struct nlmsghdr *nlh = put_genl(out, GENL_ID_CTRL, 0, seq, CTRL_CMD_NEWFAMILY);
+
+		mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, CROSSLAT_GENL_NAME);
+		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID);
+		n = MNL_ALIGN(nlh->nlmsg_len);
+		n += put_error(out + n, seq, 0, req);
+	} else if (genl->cmd != CROSSLAT_CMD_MAP_GET || !strcmp(scenario, "eopnotsupp")) {
+		n = put_error(out, seq, -EOPNOTSUPP, req);
+	} else if (!strcmp(scenario, "bad")) {
+		n = put_map(out, seq, 0, &maps[0], true);
+		n += put_done(out + n, seq, 0);
+	} else {
+		if (!strcmp(scenario, "intr"))
+			intr = NLM_F_DUMP_INTR;
+		for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+			n += put_map(out + n, seq, intr, &maps[i], false);
+			if (i == 1) {
+				send(peer, out, n, 0);
+				n = 0;
+			}
+		}
+		n += put_map(out + n, seq, intr, &older0, false);
+		n += put_done(out + n, seq, intr);
+	}
+	send(peer, out, n, 0);
+}
+
+/* real: the libc function name stands in for. */
+#define REAL(name) \
+	static __typeof__(name) *real; \
+	if (!real) \
+		real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+
+int socket(int domain, int type, int protocol)
+{
+	int sv[2];
+
+	if (domain != AF_NETLINK || protocol != NETLINK_GENERIC) {
+		REAL(socket);
+		return real(domain, type, protocol);
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	fake_fd = sv[0];
+	peer = sv[1];
+	return fake_fd;
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	REAL(bind);
+	return fd >= 0 && fd == fake_fd ? 0 : real(fd, addr, len);
+}
+
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK, .nl_pid = getpid() };
+	REAL(getsockname);
+
+	if (fd < 0 || fd != fake_fd)
+		return real(fd, addr, len);
+	memcpy(addr, &nl, *len < sizeof(nl) ? *len : sizeof(nl));
+	*len = sizeof(nl);
+	return 0;
+}
+
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	REAL(setsockopt);
+	return fd >= 0 && fd == fake_fd ? 0 : real(fd, level, name, val, len);
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	REAL(send);
+	if (fd < 0 || fd != fake_fd || len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return real(fd, buf, len, flags);
+	answer(buf);
+	return len;
+}
+FAKE
+then
+	: >"$out"
+	not_ok map_fake_build "the fake netlink family does not build"
+	for t in $fake_tests; do
+		skip "$t" "the fake netlink family does not build"
+	done
+else
+	ok map_fake_build
+	# fake SCENARIO ARGS...: crosslatctl ARGS against the fake family; status in $rc.
+	fake() {
+		local scenario=$1
+		shift
+		rc=0
+		LD_PRELOAD=$fake_so CROSSLAT_FAKE_MAP=$scenario "$ctl" "$@" >"$out" 2>"$err" || rc=$?
+	}
+	# fake_expect SCENARIO NAME STATUS PATTERN ARGS...: expect against the fake family.
+	fake_expect() {
+		local preload=$fake_so fake_map=$1
+		shift
+		expect "$@"
+	}
+	# check NAME WHY CMD...: ok if CMD succeeds.
+	check() {
+		local name=$1 why=$2
+		shift 2
+		if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
+	}
+	rows() { tail -n +2 "$out" | wc -l; }
+	# json_is FILTER: jq FILTER on $out is true.
+	json_is() { jq -e "$1" "$out" >/dev/null; }
+
+	fake_expect data map_fake_table 0 \
+		'^ +NETNS  DIR    TUNNEL  VNI  INNER +OUTER +PACKETS +BYTES +AGE +LAST_SEEN$' map
+	check map_fake_rows "5 mappings expected (one of 6 entries repeats)" [ "$(rows)" -eq 5 ]
+	check map_fake_aligned "rows of unequal widths" \
+		[ "$(awk '{ print length }' "$out" | sort -u | wc -l)" -eq 1 ]
+	check map_fake_order "most recently seen first" \
+		grep -qE '^ *4026531840 +encap +geneve +7 +udp/\[fd00::1\]:5353>\[fd00::2\]:53 ' \
+		<(sed -n 2p "$out")
+	fake_expect data map_fake_row 0 \
+		'^ *4026531840  encap  ipip +-  icmp/10\.244\.1\.2>10\.244\.3\.4 +ipip/192\.168\.100\.1>192\.168\.100\.3 +100 +8\.4MB +[0-9a-z]+ +2m0[0-9]s ago$' \
+		map
+	fake_expect data map_fake_last_seen 0 \
+		'^ *4026532000  decap  ipip +-  tcp/\[fd00::1\]:80>\[fd00::2\]:5000  ipv6/192\.168\.100\.3>192\.168\.100\.1 +7 +1\.2kB +[0-9a-z.]+ +1\.[5-9]s ago$' \
+		map --netns 4026532000
+
+	fake data map --json
+	check map_fake_json "map --json exited $rc" [ "$rc" -eq 0 ]
+	if command -v python3 >/dev/null; then
+		check map_fake_json_valid "not valid JSON" python3 -m json.tool "$out" /dev/null
+	elif command -v jq >/dev/null; then
+		check map_fake_json_valid "not valid JSON" jq empty "$out"
+	else
+		skip map_fake_json_valid "neither python3 nor jq"
+	fi
+	if command -v jq >/dev/null; then
+		check map_fake_json_keys "keys differ" json_is \
+			'map(keys_unsorted) | unique == [["netns_inum","netns_cookie","dir","tunnel","vni","inner","outer","first_ns","last_ns","packets","bytes"]]'
+		check map_fake_json_tuple_keys "tuple keys differ" json_is \
+			'[.[] | .inner, .outer | keys_unsorted] | unique == [["family","proto","saddr","sport","daddr","dport"]]'
+		check map_fake_json_values "values differ" json_is '
+			length == 5 and all(.[]; .first_ns <= .last_ns) and
+			(.[] | select(.tunnel == "ipip" and .dir == "encap") |
+			 .vni == null and .netns_cookie == 1 and .packets == 100 and .bytes == 8400000 and
+			 .inner == {family: "ipv4", proto: "icmp", saddr: "10.244.1.2", sport: null,
+				    daddr: "10.244.3.4", dport: null} and
+			 .outer == {family: "ipv4", proto: "ipip", saddr: "192.168.100.1", sport: null,
+				    daddr: "192.168.100.3", dport: null}) and
+			(.[] | select(.tunnel == "geneve") | .vni == 7 and .inner.family == "ipv6" and
+			 .inner.proto == "udp" and .inner.saddr == "fd00::1" and
+			 .outer.daddr == "2001:db8::2" and .outer.dport == 6081) and
+			(.[] | select(.tunnel == "ipip" and .dir == "decap") | .outer.proto == "ipv6" and
+			 .inner.proto == "tcp" and .netns_inum == 4026532000)'
+		check map_fake_dedupe "the newer copy of the repeated mapping expected" json_is \
+			'[.[] | select(.inner.sport == 40000)] | length == 1 and .[0].packets == 10 and
+			 .[0].outer.sport == 51234 and .[0].dir == "encap"'
+
+		# filter_count EXPECTED ARGS...: map --json ARGS lists EXPECTED mappings.
+		filter_failures=0
+		filter_count() {
+			local want=$1 got
+			shift
+			fake data map --json "$@"
+			got=$(jq length "$out" 2>/dev/null || echo "exit $rc")
+			if [ "$got" != "$want" ]; then
+				echo "# map --json $*: $got mappings, expected $want" >&2
+				filter_failures=$((filter_failures + 1))
+			fi
+		}
+		filter_count 1 --outer '192.168.100.1>192.168.100.2:4789'
+		filter_count 1 --outer 'udp/192.168.100.1:51234>192.168.100.2:4789'
+		filter_count 0 --outer 'udp/192.168.100.1:50000>192.168.100.2:4789'	# older copy
+		filter_count 2 --outer 'udp/>:4789'
+		filter_count 1 --outer 'ipv6/>' --tunnel ipip	# IPv6 in IPv4
+		filter_count 1 --outer 'ipip/>'
+		filter_count 1 --outer '4/192.168.100.1>192.168.100.3'
+		filter_count 1 --outer '[2001:db8::1]:12345>[2001:db8::2]:6081'
+		filter_count 1 --outer '2001:db8::1>*'
+		filter_count 1 --inner '*>10.244.2.3:8080'
+		filter_count 1 --inner '>10.244.2.3:8080'
+		filter_count 1 --inner 'tcp/10.244.1.2:40000>10.244.2.3:8080'
+		filter_count 0 --inner 'udp/10.244.1.2:40000>10.244.2.3:8080'
+		filter_count 0 --inner '10.244.2.3:8080>10.244.1.2:40000' --tunnel ipip
+		filter_count 3 --inner 'tcp/>'
+		filter_count 3 --inner '6/*>*'
+		filter_count 1 --inner '17/>'
+		filter_count 1 --inner '*:40000>*'
+		filter_count 1 --inner ':8080>'
+		filter_count 0 --inner 'icmp/*:1>*'		# no ports: never matches a port
+		filter_count 1 --inner 'icmp/>'
+		filter_count 2 --inner 'fd00::1>fd00::2'
+		filter_count 1 --inner '[fd00::1]:80>[fd00::2]:5000'
+		filter_count 1 --inner '[fd00::1]:*>[fd00::2]:5000'
+		filter_count 0 --inner '[fd00::2]:5000>[fd00::1]:80'	# the other direction
+		filter_count 5 --inner '>'
+		filter_count 5 --inner '*/*>*' --outer '*>*'
+		filter_count 2 --tunnel vxlan
+		filter_count 1 --tunnel geneve
+		filter_count 2 --tunnel ipip
+		filter_count 1 --netns 4026532000
+		filter_count 4 --netns 'net:[4026531840]'
+		filter_count 0 --netns 1
+		filter_count 2 --limit 2
+		filter_count 1 --inner '10.244.1.2>*' --tunnel vxlan --limit 1
+		fake data map --json --limit 3
+		json_is 'length == 3 and .[0].last_ns >= .[1].last_ns and .[1].last_ns >= .[2].last_ns' ||
+			{ echo "# map --json --limit 3: not the 3 most recent, in order" >&2
+			  filter_failures=$((filter_failures + 1)); }
+		fake data map --json --tunnel vxlan --inner 'udp/>'
+		[ "$(cat "$out")" = "[]" ] ||
+			{ echo "# no mapping: expected []" >&2; filter_failures=$((filter_failures + 1)); }
+		check map_fake_filters "$filter_failures filter checks failed" [ "$filter_failures" -eq 0 ]
+	else
+		for t in map_fake_json_keys map_fake_json_tuple_keys map_fake_json_values \
+			 map_fake_dedupe map_fake_filters; do
+			skip "$t" "no jq"
+		done
+	fi
+
+	# Every tuple map prints, given back to --inner or --outer, finds its mapping.
+	round_failures=0
+	fake data map
+	while read -r _ _ _ _ inner outer _; do
+		for f in "--inner=$inner" "--outer=$outer"; do
+			n=$(LD_PRELOAD=$fake_so "$ctl" map "$f" | tail -n +2 | wc -l)
+			if [ "$n" -ne 1 ]; then
+				echo "# map $f: $n rows, expected 1" >&2
+				round_failures=$((round_failures + 1))
+			fi
+		done
+	done < <(tail -n +2 "$out")
+	check map_fake_round_trip "$round_failures printed tuples did not parse back" \
+		[ "$round_failures" -eq 0 ]
+
+	fake_expect eopnotsupp map_fake_not_loaded 1 \
+		'^crosslatctl: map: crosslat_map module not loaded \(the kernel answered: Operation not supported\)' \
+		map --json
+	if [ -s "$out" ]; then
+		not_ok map_fake_not_loaded_json_quiet "stdout not empty on error"
+	else
+		ok map_fake_not_loaded_json_quiet
+	fi
+	fake_expect bad map_fake_bad_reply 1 'map: unexpected reply from the kernel' map
+	fake_expect intr map_fake_intr 1 'map: the kernel.s table kept changing during the dump' map
+	fake_expect data flows_fake_rtt_not_loaded 1 'flows: crosslat_rtt module not loaded' flows
 fi
 
 [ "$failures" -eq 0 ]

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1986,6 +1987,951 @@ static int stats_over_socket(void)
 	return 0;
 }
 
+/* ---- map dump replies ---- */
+
+enum { K_TUPLE = K_ADDR + 1 };
+
+/* What each CROSSLAT_MAP_A_* carries, written down from the uapi header. */
+static const uint8_t map_kind[] = {
+	[CROSSLAT_MAP_A_NETNS_COOKIE]	= K_U64,
+	[CROSSLAT_MAP_A_NETNS_INUM]	= K_U32,
+	[CROSSLAT_MAP_A_DIR]		= K_U8,
+	[CROSSLAT_MAP_A_TUNNEL]		= K_U8,
+	[CROSSLAT_MAP_A_VNI]		= K_U32,
+	[CROSSLAT_MAP_A_INNER]		= K_TUPLE,
+	[CROSSLAT_MAP_A_OUTER]		= K_TUPLE,
+	[CROSSLAT_MAP_A_FIRST_NS]	= K_U64,
+	[CROSSLAT_MAP_A_LAST_NS]	= K_U64,
+	[CROSSLAT_MAP_A_PACKETS]	= K_U64,
+	[CROSSLAT_MAP_A_BYTES]		= K_U64,
+};
+
+/* And each CROSSLAT_TUPLE_A_*. */
+static const uint8_t tuple_kind[] = {
+	[CROSSLAT_TUPLE_A_FAMILY]	= K_U8,
+	[CROSSLAT_TUPLE_A_PROTO]	= K_U8,
+	[CROSSLAT_TUPLE_A_SADDR]	= K_ADDR,
+	[CROSSLAT_TUPLE_A_DADDR]	= K_ADDR,
+	[CROSSLAT_TUPLE_A_SPORT]	= K_U16,
+	[CROSSLAT_TUPLE_A_DPORT]	= K_U16,
+};
+
+#define TUPLE_PORTS	(BIT64(CROSSLAT_TUPLE_A_SPORT) | BIT64(CROSSLAT_TUPLE_A_DPORT))
+#define MAP_VNI_DEFAULT	0xabcdef
+#define INNER_SPORT	40000
+#define INNER_DPORT	8080
+#define OUTER_SPORT	51234
+#define OUTER_DPORT	4789
+
+static const uint8_t v4_o1[4] = { 192, 168, 100, 1 }, v4_o2[4] = { 192, 168, 100, 2 };
+static const uint8_t v6_o1[16] = { 0xfd, 0, [15] = 1 }, v6_o2[16] = { 0xfd, 0, [15] = 2 };
+
+/* How one tuple of map_msg() departs from a valid one. */
+struct tuple_build {
+	uint8_t family;			/* 0: AF_INET */
+	uint8_t proto;			/* 0: the natural one (inner TCP; outer per tunnel) */
+	uint64_t omit;			/* CROSSLAT_TUPLE_A_* left out */
+	unsigned int dup;		/* type put twice; 0: none */
+	unsigned int bad;		/* type put with its payload resized by bad_delta */
+	int bad_delta;
+	unsigned int saddr_len, daddr_len;	/* 0: the family's */
+	int ports;			/* 0: for TCP and UDP only; 1: always; -1: never */
+	uint8_t family_value;		/* sent as FAMILY instead of family, when not 0 */
+};
+
+/* How map_msg() departs from a complete, valid VXLAN encap mapping of IPv4 TCP. */
+struct map_build {
+	uint8_t dir;			/* 0: ENCAP */
+	uint8_t tunnel;			/* 0: VXLAN */
+	uint32_t vni;			/* 0: MAP_VNI_DEFAULT */
+	uint64_t omit;			/* CROSSLAT_MAP_A_* left out */
+	unsigned int dup;
+	unsigned int bad;
+	int bad_delta;
+	bool vni_always;		/* VNI even for IPIP */
+	bool reverse;			/* highest type first */
+	struct tuple_build inner, outer;
+};
+
+static uint8_t build_tunnel(const struct map_build *b)
+{
+	return b->tunnel ? b->tunnel : CROSSLAT_MAP_TUNNEL_VXLAN;
+}
+
+static uint8_t tuple_family(const struct tuple_build *t)
+{
+	return t->family ? t->family : AF_INET;
+}
+
+static uint8_t tuple_proto(const struct map_build *b, bool outer)
+{
+	const struct tuple_build *t = outer ? &b->outer : &b->inner;
+
+	if (t->proto)
+		return t->proto;
+	if (!outer)
+		return IPPROTO_TCP;
+	if (build_tunnel(b) != CROSSLAT_MAP_TUNNEL_IPIP)
+		return IPPROTO_UDP;
+	return tuple_family(&b->inner) == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
+}
+
+static void put_tuple_attr(struct nlmsghdr *nlh, unsigned int type, const struct tuple_build *t,
+			   uint8_t proto, bool outer)
+{
+	uint8_t family = tuple_family(t), payload[32] = { 0 };
+	unsigned int size = 0;
+	uint16_t port;
+	bool src = type == CROSSLAT_TUPLE_A_SADDR;
+
+	switch (type) {
+	case CROSSLAT_TUPLE_A_FAMILY:
+		size = 1;
+		payload[0] = t->family_value ? t->family_value : family;
+		break;
+	case CROSSLAT_TUPLE_A_PROTO:
+		size = 1;
+		payload[0] = proto;
+		break;
+	case CROSSLAT_TUPLE_A_SADDR:
+	case CROSSLAT_TUPLE_A_DADDR:
+		size = src ? t->saddr_len : t->daddr_len;
+		if (!size)
+			size = family == AF_INET6 ? 16 : 4;
+		if (size == 4)
+			memcpy(payload, outer ? (src ? v4_o1 : v4_o2) : (src ? v4_l : v4_r), 4);
+		else
+			memcpy(payload, outer ? (src ? v6_o1 : v6_o2) : (src ? v6_l : v6_r), 16);
+		break;
+	case CROSSLAT_TUPLE_A_SPORT:
+	case CROSSLAT_TUPLE_A_DPORT:
+		size = 2;
+		if (type == CROSSLAT_TUPLE_A_SPORT)
+			port = outer ? OUTER_SPORT : INNER_SPORT;
+		else
+			port = outer ? OUTER_DPORT : INNER_DPORT;
+		memcpy(payload, &port, 2);
+		break;
+	}
+	if (type == t->bad)
+		size += t->bad_delta;
+	mnl_attr_put(nlh, type, size, payload);
+}
+
+static void put_tuple(struct nlmsghdr *nlh, unsigned int attr, const struct map_build *b)
+{
+	bool outer = attr == CROSSLAT_MAP_A_OUTER;
+	const struct tuple_build *t = outer ? &b->outer : &b->inner;
+	uint8_t proto = tuple_proto(b, outer);
+	bool ports = t->ports > 0 ||
+		     (!t->ports && (proto == IPPROTO_TCP || proto == IPPROTO_UDP));
+	struct nlattr *nest;
+	unsigned int type;
+
+	nest = mnl_attr_nest_start(nlh, attr);
+	for (type = 0; type < ARRAY_SIZE(tuple_kind); type++) {
+		if (!tuple_kind[type] || (t->omit & BIT64(type)))
+			continue;
+		if ((TUPLE_PORTS & BIT64(type)) && !ports)
+			continue;
+		put_tuple_attr(nlh, type, t, proto, outer);
+		if (type == t->dup)
+			put_tuple_attr(nlh, type, t, proto, outer);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_map_attr(struct nlmsghdr *nlh, unsigned int type, const struct map_build *b)
+{
+	uint8_t payload[16] = { 0 };
+	unsigned int size = 0;
+	uint64_t u64 = U64V(type);
+	uint32_t u32 = type == CROSSLAT_MAP_A_VNI ? (b->vni ? b->vni : MAP_VNI_DEFAULT) : INUM;
+
+	switch (map_kind[type]) {
+	case K_U8:
+		size = 1;
+		payload[0] = type == CROSSLAT_MAP_A_DIR ? (b->dir ? b->dir : CROSSLAT_MAP_DIR_ENCAP) :
+			     build_tunnel(b);
+		break;
+	case K_U32:
+		size = 4;
+		memcpy(payload, &u32, size);
+		break;
+	case K_U64:
+		size = 8;
+		memcpy(payload, &u64, size);
+		break;
+	case K_TUPLE:
+		if (type == b->bad) {
+			/* The nest resized: cut short, or with stray bytes at its end. */
+			struct nlattr *nest = (struct nlattr *)mnl_nlmsg_get_payload_tail(nlh);
+
+			put_tuple(nlh, type, b);
+			nest->nla_len += b->bad_delta;
+			nlh->nlmsg_len = MNL_ALIGN((char *)nest + nest->nla_len - (char *)nlh);
+			return;
+		}
+		put_tuple(nlh, type, b);
+		return;
+	}
+	if (type == b->bad)
+		size += b->bad_delta;
+	mnl_attr_put(nlh, type, size, payload);
+}
+
+/* A MAP_GET dump message built as b says, in buf. */
+static struct nlmsghdr *map_msg(const struct map_build *b)
+{
+	struct nlmsghdr *nlh = genl_msg(FAMILY, CROSSLAT_CMD_MAP_GET);
+	struct nlattr *nest;
+	unsigned int i, type;
+
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_MAP);
+	for (i = 0; i < ARRAY_SIZE(map_kind); i++) {
+		type = b->reverse ? ARRAY_SIZE(map_kind) - 1 - i : i;
+		if (!map_kind[type] || (b->omit & BIT64(type)))
+			continue;
+		if (type == CROSSLAT_MAP_A_VNI && build_tunnel(b) == CROSSLAT_MAP_TUNNEL_IPIP &&
+		    !b->vni_always)
+			continue;
+		put_map_attr(nlh, type, b);
+		if (type == b->dup)
+			put_map_attr(nlh, type, b);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static struct crosslat_nl_map map;
+
+static int map_parse_build(const struct map_build *b)
+{
+	return crosslat_nl_parse_map(map_msg(b), &map);
+}
+
+/* t decoded from a put_tuple() of family with proto, and ports or not. */
+static int check_tuple(const struct crosslat_nl_tuple *t, uint8_t family, uint8_t proto,
+		       bool outer, bool ports)
+{
+	static const uint8_t zero12[12];
+
+	CHECK_EQ(t->family, family);
+	CHECK_EQ(t->proto, proto);
+	if (family == AF_INET) {
+		CHECK(!memcmp(t->saddr, outer ? v4_o1 : v4_l, 4));
+		CHECK(!memcmp(t->daddr, outer ? v4_o2 : v4_r, 4));
+		CHECK(!memcmp(t->saddr + 4, zero12, sizeof(zero12)));
+		CHECK(!memcmp(t->daddr + 4, zero12, sizeof(zero12)));
+	} else {
+		CHECK(!memcmp(t->saddr, outer ? v6_o1 : v6_l, 16));
+		CHECK(!memcmp(t->daddr, outer ? v6_o2 : v6_r, 16));
+	}
+	CHECK_EQ(t->has_ports, ports);
+	CHECK_EQ(t->sport, ports ? (outer ? OUTER_SPORT : INNER_SPORT) : 0);
+	CHECK_EQ(t->dport, ports ? (outer ? OUTER_DPORT : INNER_DPORT) : 0);
+	return 0;
+}
+
+/* The fields every valid map_msg() carries besides its tuples. */
+static int check_map_base(const struct crosslat_nl_map *m)
+{
+	CHECK(m->netns_cookie == U64V(CROSSLAT_MAP_A_NETNS_COOKIE));
+	CHECK(m->netns_inum == INUM);
+	CHECK(m->first_ns == U64V(CROSSLAT_MAP_A_FIRST_NS));
+	CHECK(m->last_ns == U64V(CROSSLAT_MAP_A_LAST_NS));
+	CHECK(m->packets == U64V(CROSSLAT_MAP_A_PACKETS));
+	CHECK(m->bytes == U64V(CROSSLAT_MAP_A_BYTES));
+	return 0;
+}
+
+static int map_valid_vxlan(void)
+{
+	struct map_build b = { 0 };
+
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_map_base(&map), 0);
+	CHECK_EQ(map.dir, CROSSLAT_MAP_DIR_ENCAP);
+	CHECK_EQ(map.tunnel, CROSSLAT_MAP_TUNNEL_VXLAN);
+	CHECK_EQ(map.vni, MAP_VNI_DEFAULT);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_TCP, false, true), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET, IPPROTO_UDP, true, true), 0);
+
+	/* Attributes in any order; the largest VNI; decap. */
+	b.reverse = true;
+	b.vni = 0xffffff;
+	b.dir = CROSSLAT_MAP_DIR_DECAP;
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_map_base(&map), 0);
+	CHECK_EQ(map.dir, CROSSLAT_MAP_DIR_DECAP);
+	CHECK_EQ(map.vni, 0xffffff);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_TCP, false, true), 0);
+	return 0;
+}
+
+static int map_valid_ipv6(void)
+{
+	struct map_build b = {
+		.tunnel = CROSSLAT_MAP_TUNNEL_GENEVE,
+		.inner = { .family = AF_INET6, .proto = IPPROTO_UDP },
+		.outer = { .family = AF_INET6 },
+	};
+
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_map_base(&map), 0);
+	CHECK_EQ(map.tunnel, CROSSLAT_MAP_TUNNEL_GENEVE);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET6, IPPROTO_UDP, false, true), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET6, IPPROTO_UDP, true, true), 0);
+
+	/* IPv6 inside IPv4 (proto 41), and IPv4 inside IPv6 (proto 4): no VNI, no ports. */
+	b = (struct map_build){
+		.tunnel = CROSSLAT_MAP_TUNNEL_IPIP,
+		.inner = { .family = AF_INET6 },
+	};
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(map.tunnel, CROSSLAT_MAP_TUNNEL_IPIP);
+	CHECK_EQ(map.vni, 0);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET6, IPPROTO_TCP, false, true), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET, IPPROTO_IPV6, true, false), 0);
+	b.inner.family = AF_INET;
+	b.outer.family = AF_INET6;
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_TCP, false, true), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET6, IPPROTO_IPIP, true, false), 0);
+	return 0;
+}
+
+/* Ports: absent for protocols without them, required for TCP and UDP, both or neither. */
+static int map_missing_ports(void)
+{
+	struct map_build b = { .inner = { .proto = IPPROTO_ICMP } };
+
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_ICMP, false, false), 0);
+	b.inner = (struct tuple_build){ .family = AF_INET6, .proto = IPPROTO_ICMPV6 };
+	b.tunnel = CROSSLAT_MAP_TUNNEL_IPIP;
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET6, IPPROTO_ICMPV6, false, false), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET, IPPROTO_IPV6, true, false), 0);
+
+	/* Another protocol with ports (SCTP) keeps them. */
+	b = (struct map_build){ .inner = { .proto = IPPROTO_SCTP, .ports = 1 } };
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_SCTP, false, true), 0);
+
+	b = (struct map_build){ .inner = { .ports = -1 } };		/* TCP */
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .outer = { .ports = -1 } };		/* VXLAN's UDP */
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .inner = { .proto = IPPROTO_UDP, .ports = -1 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .inner = { .omit = BIT64(CROSSLAT_TUPLE_A_SPORT) } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .outer = { .omit = BIT64(CROSSLAT_TUPLE_A_DPORT) } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .inner = { .proto = IPPROTO_ICMP, .ports = 1,
+					   .omit = BIT64(CROSSLAT_TUPLE_A_DPORT) } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	/* An IP-in-IP outer has no ports. */
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP, .outer = { .ports = 1 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	return 0;
+}
+
+/*
+ * Every attribute, of the mapping or of either tuple, one byte off is refused (resized
+ * tuple nests: map_malformed_nests()).
+ */
+static int map_bad_sizes(void)
+{
+	struct map_build b;
+	unsigned int type, which;
+	int delta;
+
+	for (type = 0; type < ARRAY_SIZE(map_kind); type++) {
+		if (!map_kind[type] || map_kind[type] == K_TUPLE)
+			continue;
+		for (delta = -1; delta <= 1; delta += 2) {
+			b = (struct map_build){ .bad = type, .bad_delta = delta };
+			if (map_parse_build(&b) != -EBADMSG) {
+				fprintf(stderr, "# map type %u %+d byte accepted\n", type, delta);
+				return -1;
+			}
+		}
+	}
+	for (which = 0; which < 2; which++) {
+		for (type = 0; type < ARRAY_SIZE(tuple_kind); type++) {
+			if (!tuple_kind[type] || tuple_kind[type] == K_ADDR)
+				continue;
+			for (delta = -1; delta <= 1; delta += 2) {
+				struct tuple_build *t;
+
+				b = (struct map_build){ 0 };
+				t = which ? &b.outer : &b.inner;
+				t->bad = type;
+				t->bad_delta = delta;
+				if (map_parse_build(&b) != -EBADMSG) {
+					fprintf(stderr, "# %s tuple type %u %+d byte accepted\n",
+						which ? "outer" : "inner", type, delta);
+					return -1;
+				}
+			}
+		}
+	}
+
+	/* Addresses must have the family's size, and the family be IPv4 or IPv6. */
+	b = (struct map_build){ .inner = { .saddr_len = 16, .daddr_len = 16 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .inner = { .family = AF_INET6, .saddr_len = 4, .daddr_len = 4 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .outer = { .daddr_len = 16 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .outer = { .family = AF_INET6, .saddr_len = 4 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .inner = { .bad = CROSSLAT_TUPLE_A_SADDR, .bad_delta = 1 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .outer = { .bad = CROSSLAT_TUPLE_A_DADDR, .bad_delta = -1 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .inner = { .family_value = AF_UNIX } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .outer = { .family_value = 255 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	return 0;
+}
+
+static int map_missing_required(void)
+{
+	struct map_build b;
+	unsigned int type, which;
+
+	for (type = 0; type < ARRAY_SIZE(map_kind); type++) {
+		if (!map_kind[type])
+			continue;
+		b = (struct map_build){ .omit = BIT64(type) };
+		if (map_parse_build(&b) != -ENODATA) {
+			fprintf(stderr, "# map without type %u not refused with -ENODATA\n", type);
+			return -1;
+		}
+	}
+	for (which = 0; which < 2; which++) {
+		for (type = 0; type < ARRAY_SIZE(tuple_kind); type++) {
+			if (!tuple_kind[type] || (TUPLE_PORTS & BIT64(type)))
+				continue;
+			b = (struct map_build){ 0 };
+			(which ? &b.outer : &b.inner)->omit = BIT64(type);
+			if (map_parse_build(&b) != -ENODATA) {
+				fprintf(stderr, "# %s tuple without type %u not refused with -ENODATA\n",
+					which ? "outer" : "inner", type);
+				return -1;
+			}
+		}
+	}
+	/* VNI: required for GENEVE too, refused for IPIP. */
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_GENEVE,
+				.omit = BIT64(CROSSLAT_MAP_A_VNI) };
+	CHECK_EQ(map_parse_build(&b), -ENODATA);
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP,
+				.omit = BIT64(CROSSLAT_MAP_A_VNI) };
+	CHECK_EQ(map_parse_build(&b), 0);
+	b.vni_always = true;
+	b.omit = 0;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	return 0;
+}
+
+/* Values the uapi header does not allow. */
+static int map_bad_values(void)
+{
+	struct map_build b;
+
+	b = (struct map_build){ .dir = CROSSLAT_MAP_DIR_DECAP + 1 };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP + 1 };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .tunnel = 255 };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .vni = 0x1000000 };		/* 25 bits */
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .vni = UINT32_MAX };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+
+	/* DIR and TUNNEL 0 (UNSPEC), sent explicitly. */
+	b = (struct map_build){ .omit = BIT64(CROSSLAT_MAP_A_DIR) };
+	map_msg(&b);
+	CHECK_EQ(crosslat_nl_parse_map(map_msg(&b), &map), -ENODATA);
+	{
+		struct nlmsghdr *nlh = map_msg(&(struct map_build){ 0 });
+		struct nlattr *nest = find_attr(nlh, CROSSLAT_A_MAP), *a;
+
+		mnl_attr_for_each_nested(a, nest)
+			if (mnl_attr_get_type(a) == CROSSLAT_MAP_A_DIR)
+				*(uint8_t *)mnl_attr_get_payload(a) = CROSSLAT_MAP_DIR_UNSPEC;
+		CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+		nlh = map_msg(&(struct map_build){ 0 });
+		nest = find_attr(nlh, CROSSLAT_A_MAP);
+		mnl_attr_for_each_nested(a, nest)
+			if (mnl_attr_get_type(a) == CROSSLAT_MAP_A_TUNNEL)
+				*(uint8_t *)mnl_attr_get_payload(a) = CROSSLAT_MAP_TUNNEL_UNSPEC;
+		CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+	}
+
+	/* The outer tuple must fit the tunnel. */
+	b = (struct map_build){ .outer = { .proto = IPPROTO_TCP } };	/* VXLAN over TCP */
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_GENEVE,
+				.outer = { .proto = IPPROTO_IPIP, .ports = -1 } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP,
+				.outer = { .proto = IPPROTO_IPV6 } };		/* IPv4 inner */
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP,
+				.inner = { .family = AF_INET6 },
+				.outer = { .proto = IPPROTO_IPIP } };		/* IPv6 inner */
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP,
+				.outer = { .proto = IPPROTO_UDP } };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	return 0;
+}
+
+static int map_duplicates(void)
+{
+	struct map_build b;
+	struct nlmsghdr *nlh;
+	unsigned int type, which;
+
+	for (type = 0; type < ARRAY_SIZE(map_kind); type++) {
+		if (!map_kind[type])
+			continue;
+		b = (struct map_build){ .dup = type };
+		if (map_parse_build(&b) != -EBADMSG) {
+			fprintf(stderr, "# duplicate map type %u accepted\n", type);
+			return -1;
+		}
+	}
+	for (which = 0; which < 2; which++) {
+		for (type = 0; type < ARRAY_SIZE(tuple_kind); type++) {
+			if (!tuple_kind[type])
+				continue;
+			b = (struct map_build){ 0 };
+			(which ? &b.outer : &b.inner)->dup = type;
+			if (map_parse_build(&b) != -EBADMSG) {
+				fprintf(stderr, "# duplicate %s tuple type %u accepted\n",
+					which ? "outer" : "inner", type);
+				return -1;
+			}
+		}
+	}
+	/* Two CROSSLAT_A_MAP nests in one message. */
+	nlh = map_msg(&(struct map_build){ 0 });
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, CROSSLAT_A_MAP));
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+	return 0;
+}
+
+/* Tuple nests that are not well-formed lists of attributes. */
+static int map_malformed_nests(void)
+{
+	struct map_build b;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *inner, *first;
+
+	/*
+	 * A tuple nest that cuts its last attribute (DPORT: 2 bytes of padding, then a byte
+	 * of its payload), or holds a stray byte after it. Only the padding may be missing.
+	 */
+	b = (struct map_build){ .bad = CROSSLAT_MAP_A_INNER, .bad_delta = -2 };
+	CHECK_EQ(map_parse_build(&b), 0);
+	b.bad_delta = -3;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .bad = CROSSLAT_MAP_A_OUTER, .bad_delta = 1 };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.bad_delta = -3;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+
+	/* The first attribute of the inner tuple runs past its nest, or is too short. */
+	nlh = map_msg(&(struct map_build){ 0 });
+	nest = find_attr(nlh, CROSSLAT_A_MAP);
+	inner = find_nested(nest, CROSSLAT_MAP_A_INNER);
+	CHECK(inner);
+	first = mnl_attr_get_payload(inner);
+	first->nla_len = inner->nla_len;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+	first->nla_len = 3;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+
+	/* An empty tuple; a tuple that is a plain u32 instead of a nest. */
+	b = (struct map_build){ .omit = BIT64(CROSSLAT_MAP_A_INNER) };
+	nlh = map_msg(&b);
+	nest = find_attr(nlh, CROSSLAT_A_MAP);
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, CROSSLAT_MAP_A_INNER));
+	nest->nla_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nest;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -ENODATA);
+	nlh = map_msg(&b);
+	nest = find_attr(nlh, CROSSLAT_A_MAP);
+	mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_INNER, 0x01020304);
+	nest->nla_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nest;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+
+	/* The NLA_F_NESTED flag is optional on tuples, as on the mapping. */
+	nlh = map_msg(&(struct map_build){ 0 });
+	nest = find_attr(nlh, CROSSLAT_A_MAP);
+	find_nested(nest, CROSSLAT_MAP_A_OUTER)->nla_type ^= NLA_F_NESTED;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET, IPPROTO_UDP, true, true), 0);
+
+	/* Not a map message; no map in it; the map in another nest type. */
+	nlh = map_msg(&(struct map_build){ 0 });
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd = CROSSLAT_CMD_FLOW_GET;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EPROTO);
+	CHECK_EQ(crosslat_nl_parse_map(flow_msg_default(), &map), -EPROTO);
+	nlh = genl_msg(FAMILY, CROSSLAT_CMD_MAP_GET);
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -ENODATA);
+	nlh = map_msg(&(struct map_build){ 0 });
+	find_attr(nlh, CROSSLAT_A_MAP)->nla_type = CROSSLAT_A_FLOW | NLA_F_NESTED;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -ENODATA);
+	nlh = genl_msg(FAMILY, CROSSLAT_CMD_MAP_GET);
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, CROSSLAT_A_MAP));
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -ENODATA);
+	return 0;
+}
+
+static int map_truncated(void)
+{
+	struct nlmsghdr *nlh = map_msg(&(struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_GENEVE });
+	uint32_t full = nlh->nlmsg_len, len;
+
+	for (len = full - 1; len > MNL_NLMSG_HDRLEN + GENL_HDRLEN; len--) {
+		nlh->nlmsg_len = len;
+		if (crosslat_nl_parse_map(nlh, &map) == 0) {
+			fprintf(stderr, "# accepted at nlmsg_len %u of %u\n", len, full);
+			return -1;
+		}
+	}
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + GENL_HDRLEN - 1;
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), -EBADMSG);
+	return 0;
+}
+
+static int map_unknown_ignored(void)
+{
+	struct nlmsghdr *nlh = genl_msg(FAMILY, CROSSLAT_CMD_MAP_GET);
+	static const struct map_build b = {
+		.inner = { .family = AF_INET6 }, .outer = { .family = AF_INET6 },
+	};
+	struct nlattr *nest, *tuple;
+	char odd[7] = "abcdef";
+	unsigned int type, t;
+
+	mnl_attr_put_u32(nlh, CROSSLAT_A_MAX + 1, 1);
+	mnl_attr_put(nlh, CROSSLAT_A_PAD, 0, NULL);
+	nest = mnl_attr_nest_start(nlh, CROSSLAT_A_MAP);
+	mnl_attr_put(nlh, CROSSLAT_MAP_A_UNSPEC, sizeof(odd), odd);
+	for (type = 0; type < ARRAY_SIZE(map_kind); type++) {
+		if (!map_kind[type])
+			continue;
+		mnl_attr_put(nlh, CROSSLAT_MAP_A_PAD, 0, NULL);
+		if (map_kind[type] != K_TUPLE) {
+			put_map_attr(nlh, type, &b);
+			continue;
+		}
+		/* Tuples with a newer kernel's attributes in them. */
+		tuple = mnl_attr_nest_start(nlh, type);
+		mnl_attr_put(nlh, CROSSLAT_TUPLE_A_UNSPEC, sizeof(odd), odd);
+		for (t = 0; t < ARRAY_SIZE(tuple_kind); t++)
+			if (tuple_kind[t])
+				put_tuple_attr(nlh, t, type == CROSSLAT_MAP_A_OUTER ? &b.outer : &b.inner,
+					       tuple_proto(&b, type == CROSSLAT_MAP_A_OUTER),
+					       type == CROSSLAT_MAP_A_OUTER);
+		mnl_attr_put(nlh, CROSSLAT_TUPLE_A_MAX + 1, sizeof(odd), odd);
+		mnl_attr_put(nlh, CROSSLAT_TUPLE_A_MAX + 1, 1, odd);		/* even twice */
+		mnl_attr_put(nlh, 0x3fff, 0, NULL);
+		mnl_attr_nest_end(nlh, tuple);
+	}
+	mnl_attr_put(nlh, CROSSLAT_MAP_A_MAX + 1, sizeof(odd), odd);
+	mnl_attr_put(nlh, CROSSLAT_MAP_A_MAX + 1 + 64, 1, odd);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u64(nlh, CROSSLAT_A_MAX + 7, 1);
+	CHECK_EQ(crosslat_nl_parse_map(nlh, &map), 0);
+	CHECK_EQ(check_map_base(&map), 0);
+	CHECK_EQ(map.vni, MAP_VNI_DEFAULT);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET6, IPPROTO_TCP, false, true), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET6, IPPROTO_UDP, true, true), 0);
+	return 0;
+}
+
+/* A refused message leaves no half-decoded mapping behind. */
+static int map_cleared_on_error(void)
+{
+	struct map_build b = { .outer = { .dup = CROSSLAT_TUPLE_A_DPORT } };
+	static const struct crosslat_nl_map zero;
+
+	memset(&map, 0xa5, sizeof(map));
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	CHECK(!memcmp(&map, &zero, sizeof(map)));
+	b = (struct map_build){ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP, .outer = { .ports = 1 } };
+	memset(&map, 0xa5, sizeof(map));
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	CHECK(!memcmp(&map, &zero, sizeof(map)));
+	return 0;
+}
+
+static int map_mutations(void)
+{
+	static const struct map_build builds[] = {
+		{ 0 },
+		{ .tunnel = CROSSLAT_MAP_TUNNEL_IPIP, .inner = { .family = AF_INET6,
+								 .proto = IPPROTO_ICMPV6 } },
+	};
+	_Alignas(8) char good[1024];
+	uint32_t good_len, i, n;
+	unsigned int seed = 4343, k;
+	struct nlmsghdr *nlh;
+
+	for (k = 0; k < ARRAY_SIZE(builds); k++) {
+		nlh = map_msg(&builds[k]);
+		good_len = nlh->nlmsg_len;
+		CHECK(good_len <= sizeof(good));
+		memcpy(good, buf, good_len);
+		for (i = 0; i < 20000; i++) {
+			char *msg = malloc(good_len);	/* exact size: ASan flags any overread */
+			int err;
+
+			CHECK(msg);
+			memcpy(msg, good, good_len);
+			for (n = 1 + rand_r(&seed) % 4; n; n--)
+				msg[MNL_NLMSG_HDRLEN + rand_r(&seed) % (good_len - MNL_NLMSG_HDRLEN)] =
+					rand_r(&seed);
+			nlh = (struct nlmsghdr *)msg;
+			if (rand_r(&seed) % 2)
+				nlh->nlmsg_len = MNL_NLMSG_HDRLEN +
+						 rand_r(&seed) % (good_len - MNL_NLMSG_HDRLEN + 1);
+			err = crosslat_nl_parse_map(nlh, &map);
+			free(msg);
+			if (err == 0) {
+				CHECK(map.dir == CROSSLAT_MAP_DIR_ENCAP ||
+				      map.dir == CROSSLAT_MAP_DIR_DECAP);
+				CHECK(map.tunnel >= CROSSLAT_MAP_TUNNEL_VXLAN &&
+				      map.tunnel <= CROSSLAT_MAP_TUNNEL_IPIP);
+				CHECK(map.vni <= 0xffffff);
+				CHECK(map.inner.family == AF_INET || map.inner.family == AF_INET6);
+				CHECK(map.outer.family == AF_INET || map.outer.family == AF_INET6);
+				CHECK(map.outer.has_ports == (map.tunnel != CROSSLAT_MAP_TUNNEL_IPIP));
+			} else {
+				CHECK(err == -EBADMSG || err == -EPROTO || err == -ENODATA);
+			}
+		}
+	}
+	return 0;
+}
+
+static int map_dump_request(void)
+{
+	_Alignas(4) char req[CROSSLAT_NL_REQ_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	int len;
+
+	len = crosslat_nl_build_map_dump(req, sizeof(req), FAMILY, 13);
+	CHECK_EQ(len, MNL_NLMSG_HDRLEN + GENL_HDRLEN);
+	CHECK_EQ(nlh->nlmsg_type, FAMILY);
+	CHECK_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	CHECK_EQ(nlh->nlmsg_seq, 13);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, CROSSLAT_CMD_MAP_GET);
+	CHECK_EQ(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version,
+		 CROSSLAT_GENL_VERSION);
+	CHECK_EQ(crosslat_nl_build_map_dump(req, sizeof(req) - 1, FAMILY, 1), -ENOBUFS);
+	return 0;
+}
+
+/* Mappings a, b with the same identity; the outer tuple is not part of it. */
+static int map_dedupe(void)
+{
+	struct crosslat_nl_map v[8], m;
+	unsigned int i;
+
+	CHECK_EQ(crosslat_nl_maps_dedupe(v, 0), 0);
+	CHECK_EQ(map_parse_build(&(struct map_build){ 0 }), 0);
+	m = map;
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		v[i] = m;
+	/* 0..2: one identity, three snapshots; the latest (2) wins whatever its outer. */
+	v[0].last_ns = 100;
+	v[1].last_ns = 300;
+	v[1].packets = 5;
+	v[2].last_ns = 300;
+	v[2].packets = 9;
+	v[2].outer.sport = 1;
+	/* 3: the other direction of the same inner tuple; 4: another namespace. */
+	v[3].dir = CROSSLAT_MAP_DIR_DECAP;
+	v[4].netns_cookie++;
+	/* 5: another inner source port; 6: the same without ports (ICMP-like); 7: v[5] again. */
+	v[5].inner.sport++;
+	v[6].inner.has_ports = false;
+	v[6].inner.sport = v[6].inner.dport = 0;
+	v[7] = v[5];
+	v[7].last_ns = 1;
+	CHECK_EQ(crosslat_nl_map_key_cmp(&v[0], &v[2]), 0);
+	CHECK(crosslat_nl_map_key_cmp(&v[0], &v[3]) != 0);
+	CHECK(crosslat_nl_map_key_cmp(&v[3], &v[0]) == -crosslat_nl_map_key_cmp(&v[0], &v[3]));
+	CHECK_EQ(crosslat_nl_maps_dedupe(v, ARRAY_SIZE(v)), 5);
+	for (i = 1; i < 5; i++)
+		CHECK(crosslat_nl_map_key_cmp(&v[i - 1], &v[i]) < 0);
+	for (i = 0; i < 5; i++) {
+		if (v[i].dir == CROSSLAT_MAP_DIR_ENCAP && v[i].netns_cookie == m.netns_cookie &&
+		    v[i].inner.has_ports && v[i].inner.sport == m.inner.sport) {
+			CHECK(v[i].last_ns == 300);
+			CHECK(v[i].packets == 9);
+			CHECK_EQ(v[i].outer.sport, 1);
+		}
+		if (v[i].inner.sport == m.inner.sport + 1)
+			CHECK(v[i].last_ns == m.last_ns);
+	}
+	return 0;
+}
+
+static int count_map(const struct crosslat_nl_map *m, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < ARRAY_SIZE(s->lport))
+		s->lport[s->n] = m->inner.sport;
+	s->n++;
+	return s->stop_at && (int)s->n == s->stop_at ? -ECANCELED : 0;
+}
+
+/* A map message whose inner source port is port, last seen at last_ns. */
+static struct nlmsghdr *map_port(uint16_t port, uint64_t last_ns, uint8_t fam)
+{
+	struct map_build b = { .inner = { .family = fam },
+			       .omit = BIT64(CROSSLAT_MAP_A_LAST_NS) };
+	struct nlmsghdr *nlh = map_msg(&b);
+	struct nlattr *nest = find_attr(nlh, CROSSLAT_A_MAP), *inner, *a;
+
+	inner = find_nested(nest, CROSSLAT_MAP_A_INNER);
+	mnl_attr_for_each_nested(a, inner)
+		if (mnl_attr_get_type(a) == CROSSLAT_TUPLE_A_SPORT)
+			memcpy(mnl_attr_get_payload(a), &port, sizeof(port));
+	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_LAST_NS, last_ns);
+	nest->nla_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nest;
+	return nlh;
+}
+
+struct map_collect {
+	struct crosslat_nl_map v[8];
+	size_t nr;
+};
+
+static int collect_map(const struct crosslat_nl_map *m, void *arg)
+{
+	struct map_collect *c = arg;
+
+	if (c->nr == ARRAY_SIZE(c->v))
+		return -ENOSPC;
+	c->v[c->nr++] = *m;
+	return 0;
+}
+
+/*
+ * The kernel's iterator may repeat a mapping after a concurrent eviction, in a later
+ * datagram of the same dump: every copy is delivered, and dedupe keeps the latest.
+ */
+static int maps_dump_duplicates(void)
+{
+	struct map_collect c = { .nr = 0 };
+	size_t nr, i;
+
+	CHECK_EQ(fake_open(), 0);
+	add(map_port(1001, 50, AF_INET), 1, NLM_F_MULTI);
+	add(map_port(1002, 60, AF_INET6), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(map_port(1001, 70, AF_INET), 1, NLM_F_MULTI);	/* repeated, newer */
+	add(map_port(1003, 80, AF_INET), 1, NLM_F_MULTI);
+	CHECK_EQ(flush_dgram(), 0);
+	add(map_port(1002, 40, AF_INET6), 1, NLM_F_MULTI);	/* repeated, older */
+	add(done_msg(0, NULL), 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_maps(nl, collect_map, &c), 0);
+	CHECK_EQ(expect_request(CROSSLAT_CMD_MAP_GET, NLM_F_REQUEST | NLM_F_DUMP, 1), 0);
+	CHECK_EQ(c.nr, 5);
+	CHECK_EQ(c.v[0].inner.sport, 1001);
+	CHECK_EQ(c.v[2].inner.sport, 1001);
+	CHECK_EQ(c.v[4].inner.family, AF_INET6);
+	nr = crosslat_nl_maps_dedupe(c.v, c.nr);
+	CHECK_EQ(nr, 3);
+	for (i = 0; i < nr; i++) {
+		if (c.v[i].inner.sport == 1001)
+			CHECK(c.v[i].last_ns == 70);
+		else if (c.v[i].inner.sport == 1002)
+			CHECK(c.v[i].last_ns == 60 && c.v[i].inner.family == AF_INET6);
+		else
+			CHECK(c.v[i].inner.sport == 1003 && c.v[i].last_ns == 80);
+	}
+	fake_close();
+	return 0;
+}
+
+/* crosslat_map not loaded; a malformed entry; a callback's stop; an inconsistent dump. */
+static int maps_dump_errors(void)
+{
+	struct map_build bad = { .tunnel = CROSSLAT_MAP_TUNNEL_IPIP, .vni_always = true };
+	struct seen s = { 0 };
+	struct nlmsghdr *nlh;
+	const char *ext;
+
+	CHECK_EQ(fake_open(), 0);
+	nlh = error_msg(-EOPNOTSUPP, GENL_HDRLEN, true);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "crosslat_map is not loaded");
+	add(nlh, 1, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_maps(nl, count_map, &s), -EOPNOTSUPP);
+	ext = crosslat_nl_ext_msg(nl);
+	CHECK(ext && !strcmp(ext, "crosslat_map is not loaded"));
+	CHECK_EQ(s.n, 0);
+
+	add(map_port(1, 1, AF_INET), 2, NLM_F_MULTI);
+	add(map_msg(&bad), 2, NLM_F_MULTI);
+	add(map_port(3, 1, AF_INET), 2, NLM_F_MULTI);
+	add(done_msg(0, NULL), 2, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_maps(nl, count_map, &s), -EBADMSG);
+	CHECK_EQ(s.n, 1);
+
+	/* A flow message in a map dump. */
+	s.n = 0;
+	add(flow_port(1, AF_INET), 3, NLM_F_MULTI);
+	add(done_msg(0, NULL), 3, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_maps(nl, count_map, &s), -EPROTO);
+	CHECK_EQ(s.n, 0);
+
+	s.stop_at = 2;
+	add(map_port(1, 1, AF_INET), 4, NLM_F_MULTI);
+	add(map_port(2, 1, AF_INET), 4, NLM_F_MULTI);
+	add(map_port(3, 1, AF_INET), 4, NLM_F_MULTI);
+	add(done_msg(0, NULL), 4, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_maps(nl, count_map, &s), -ECANCELED);
+	CHECK_EQ(s.n, 2);
+
+	s = (struct seen){ 0 };
+	add(map_port(1, 1, AF_INET), 5, NLM_F_MULTI);
+	add(map_port(1, 2, AF_INET), 5, NLM_F_MULTI | NLM_F_DUMP_INTR);
+	add(done_msg(0, NULL), 5, NLM_F_DUMP_INTR);
+	CHECK_EQ(flush_dgram(), 0);
+	CHECK_EQ(crosslat_nl_maps(nl, count_map, &s), -EINTR);
+	CHECK_EQ(s.n, 2);
+
+	/* Still usable: an empty dump. */
+	add(done_msg(0, NULL), 6, 0);
+	CHECK_EQ(flush_dgram(), 0);
+	s.n = 0;
+	CHECK_EQ(crosslat_nl_maps(nl, count_map, &s), 0);
+	CHECK_EQ(s.n, 0);
+	fake_close();
+	return 0;
+}
+
 /* ---- counter names ---- */
 
 static int stat_names_complete(void)
@@ -2089,6 +3035,22 @@ static const struct test tests[] = {
 	{ "nl_crosslat_flows_broken_datagrams",		dump_broken_datagrams },
 	{ "nl_crosslat_thresh_requests_acked",		thresh_requests_acked },
 	{ "nl_crosslat_get_stats_over_socket",		stats_over_socket },
+	{ "nl_crosslat_parse_map_valid_vxlan",		map_valid_vxlan },
+	{ "nl_crosslat_parse_map_valid_ipv6",		map_valid_ipv6 },
+	{ "nl_crosslat_parse_map_missing_ports",	map_missing_ports },
+	{ "nl_crosslat_parse_map_bad_sizes",		map_bad_sizes },
+	{ "nl_crosslat_parse_map_missing_required",	map_missing_required },
+	{ "nl_crosslat_parse_map_bad_values",		map_bad_values },
+	{ "nl_crosslat_parse_map_duplicates",		map_duplicates },
+	{ "nl_crosslat_parse_map_malformed_nests",	map_malformed_nests },
+	{ "nl_crosslat_parse_map_truncated",		map_truncated },
+	{ "nl_crosslat_parse_map_unknown_ignored",	map_unknown_ignored },
+	{ "nl_crosslat_parse_map_cleared_on_error",	map_cleared_on_error },
+	{ "nl_crosslat_parse_map_mutations",		map_mutations },
+	{ "nl_crosslat_build_map_dump",			map_dump_request },
+	{ "nl_crosslat_maps_dedupe",			map_dedupe },
+	{ "nl_crosslat_maps_dump_duplicates",		maps_dump_duplicates },
+	{ "nl_crosslat_maps_dump_errors",		maps_dump_errors },
 };
 
 /* TAP-style lines, one per test; tests/userspace/run.sh counts them. */

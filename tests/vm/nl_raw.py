@@ -9,6 +9,11 @@ checks follow it.
                        value outside its policy range, ENOENT) and leave the rules unchanged
   nl_raw.py unpriv     (run as an unprivileged user) writes get EPERM, reads work
   nl_raw.py noext      (crosslat_rtt not loaded) its commands get EOPNOTSUPP
+  nl_raw.py mapwait SPORT
+                       dump crosslat_map's mappings in a loop until one whose inner source
+                       port is SPORT shows up; print the ms from its first packet (the
+                       mapping's FIRST_NS, CLOCK_MONOTONIC like ktime_get_ns()) to the end
+                       of the dump that returned it (exits 1 after 10 s without it)
 Prints one "ok"/"not ok" line per check; exits 1 if any failed.
 """
 import errno
@@ -17,6 +22,7 @@ import re
 import socket
 import struct
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 UAPI = os.path.join(HERE, "..", "..", "kmod", "include", "uapi", "linux", "crosslat.h")
@@ -248,7 +254,30 @@ def noext():
               "errno %d, extack %r" % (-err, ext))
 
 
+def mapwait():
+    sport = int(sys.argv[2])
+    g = Genl()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        err, msgs, _ = g.crosslat("CROSSLAT_CMD_MAP_GET", dump=True)
+        end = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        if err:
+            sys.exit("MAP_GET failed: errno %d" % -err)
+        for msg in msgs:
+            for t, p in parse_attrs(msg[4:]):
+                if t != E["CROSSLAT_A_MAP"]:
+                    continue
+                m = dict(parse_attrs(p))
+                inner = dict(parse_attrs(m[E["CROSSLAT_MAP_A_INNER"]]))
+                port = inner.get(E["CROSSLAT_TUPLE_A_SPORT"])
+                if port and struct.unpack("=H", port[:2])[0] == sport:
+                    first = struct.unpack("=Q", m[E["CROSSLAT_MAP_A_FIRST_NS"]][:8])[0]
+                    print("%.1f" % ((end - first) / 1e6))
+                    return
+    sys.exit("no mapping with inner source port %d after 10 s" % sport)
+
+
 if __name__ == "__main__":
-    {"refusals": refusals, "unpriv": unpriv, "noext": noext}.get(
+    {"refusals": refusals, "unpriv": unpriv, "noext": noext, "mapwait": mapwait}.get(
         sys.argv[1] if len(sys.argv) > 1 else "", lambda: sys.exit(__doc__))()
     sys.exit(1 if failed else 0)

@@ -15,8 +15,8 @@
 
 #define CROSSLAT_LTTNG_TUPLE_LOCVAR	u8 laddr[16]; u8 raddr[16];
 #define CROSSLAT_LTTNG_TUPLE_PRE(tp)						\
-	crosslat_rtt_addr16(tp_locvar->laddr, (tp)->laddr, (tp)->family);	\
-	crosslat_rtt_addr16(tp_locvar->raddr, (tp)->raddr, (tp)->family);
+	crosslat_addr16(tp_locvar->laddr, (tp)->laddr, (tp)->family);	\
+	crosslat_addr16(tp_locvar->raddr, (tp)->raddr, (tp)->family);
 #define CROSSLAT_LTTNG_TUPLE_FIELDS(tp)						\
 	ctf_integer(u64, netns_cookie, (tp)->netns_cookie)			\
 	ctf_integer(u32, netns_inum, (tp)->netns_inum)				\

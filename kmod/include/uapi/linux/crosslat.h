@@ -23,6 +23,17 @@
  *                           that rule (-ENOENT if none), or CROSSLAT_A_FLUSH deletes all.
  *   CROSSLAT_CMD_THRESH_GET (any user)   dump: one message per rule, CROSSLAT_A_THRESH.
  *
+ * Commands served by crosslat_map.ko (-EOPNOTSUPP while it is not loaded)
+ *   CROSSLAT_CMD_MAP_GET    (any user)   dump: one message per mapping, each with one
+ *                           CROSSLAT_A_MAP nest (CROSSLAT_MAP_A_*). Same namespace rule as
+ *                           CROSSLAT_CMD_FLOW_GET (mappings belong to the namespace that
+ *                           encapsulated or decapsulated the packets, usually a host's).
+ *
+ * Mappings. crosslat_map sees every encapsulated packet a namespace sends or receives
+ * (VXLAN, GENEVE, IP-in-IP) and records, per inner (pod) 5-tuple and direction, the outer
+ * (underlay) tuple that carried it: outer addresses, outer UDP ports (VXLAN/GENEVE), the
+ * VNI. Each tuple is a CROSSLAT_TUPLE_A_* nest, directional, as on the wire.
+ *
  * Thresholds. A rule's selector is any combination of a network namespace (its inode
  * number, as in /proc/<pid>/ns/net), a remote address prefix (family + address + length)
  * and a port (matching the flow's local or remote port); the empty selector is the global
@@ -51,6 +62,7 @@ enum crosslat_cmd {
 	CROSSLAT_CMD_THRESH_SET,
 	CROSSLAT_CMD_THRESH_DEL,
 	CROSSLAT_CMD_THRESH_GET,
+	CROSSLAT_CMD_MAP_GET,
 	__CROSSLAT_CMD_MAX
 };
 #define CROSSLAT_CMD_MAX (__CROSSLAT_CMD_MAX - 1)
@@ -65,6 +77,7 @@ enum crosslat_attr {
 	CROSSLAT_A_FLOW,		/* nested: CROSSLAT_FLOW_A_* */
 	CROSSLAT_A_THRESH,		/* nested: CROSSLAT_THRESH_A_* */
 	CROSSLAT_A_FLUSH,		/* flag: THRESH_DEL removes every rule */
+	CROSSLAT_A_MAP,			/* nested: CROSSLAT_MAP_A_* */
 	__CROSSLAT_A_MAX
 };
 #define CROSSLAT_A_MAX (__CROSSLAT_A_MAX - 1)
@@ -90,6 +103,18 @@ enum crosslat_stat {
 	CROSSLAT_STAT_RTT_ALERTS,	/* crosslat_rtt_alert events emitted */
 	CROSSLAT_STAT_RTT_ALERTS_SUPPRESSED,	/* alerts held back by the per-flow rate limit */
 	CROSSLAT_STAT_RTT_FLOW_REPORTS,	/* crosslat_rtt_flow_stats events emitted */
+	/* crosslat_map.ko; present in replies only while it is loaded */
+	CROSSLAT_STAT_MAP_NETNS,	/* network namespaces with hooks registered (gauge) */
+	CROSSLAT_STAT_MAP_ENTRIES,	/* mappings in the table (gauge) */
+	CROSSLAT_STAT_MAP_CREATED,
+	CROSSLAT_STAT_MAP_FULL_DROPS,	/* packets of unmapped flows refused an entry: table full */
+	CROSSLAT_STAT_MAP_ALLOC_FAILS,	/* packets of unmapped flows refused an entry: no memory */
+	CROSSLAT_STAT_MAP_EVICTED_IDLE,
+	CROSSLAT_STAT_MAP_EVICTED_LRU,
+	CROSSLAT_STAT_MAP_PACKETS,	/* encapsulated packets mapped */
+	CROSSLAT_STAT_MAP_PARSE_ERRORS,	/* malformed encapsulated packets: ignored */
+	CROSSLAT_STAT_MAP_NESTED,	/* tunnels inside tunnels: mapped to the middle layer */
+	CROSSLAT_STAT_MAP_OUTER_CHANGES,	/* a mapping's outer tuple changed (reroute, rehash) */
 	__CROSSLAT_STAT_MAX
 };
 #define CROSSLAT_STAT_MAX (__CROSSLAT_STAT_MAX - 1)
@@ -162,5 +187,51 @@ enum crosslat_thresh_attr {
 
 /* Longest threshold, in ns (an hour). */
 #define CROSSLAT_THRESH_RTT_MAX_NS	3600000000000ULL
+
+/* A directional 5-tuple, as on the wire. */
+enum crosslat_tuple_attr {
+	CROSSLAT_TUPLE_A_UNSPEC,
+	CROSSLAT_TUPLE_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	CROSSLAT_TUPLE_A_PROTO,		/* u8: IPPROTO_*; IPPROTO_IPIP/IPV6 for an IP-in-IP outer */
+	CROSSLAT_TUPLE_A_SADDR,		/* binary: 4 or 16 bytes, network order */
+	CROSSLAT_TUPLE_A_DADDR,
+	CROSSLAT_TUPLE_A_SPORT,		/* u16, host order; absent for protocols without ports */
+	CROSSLAT_TUPLE_A_DPORT,
+	__CROSSLAT_TUPLE_A_MAX
+};
+#define CROSSLAT_TUPLE_A_MAX (__CROSSLAT_TUPLE_A_MAX - 1)
+
+/* What carried the inner packet. */
+enum crosslat_map_tunnel {
+	CROSSLAT_MAP_TUNNEL_UNSPEC,
+	CROSSLAT_MAP_TUNNEL_VXLAN,
+	CROSSLAT_MAP_TUNNEL_GENEVE,
+	CROSSLAT_MAP_TUNNEL_IPIP,	/* IPv4 or IPv6 inside IPv4 or IPv6 */
+};
+
+/* Which way the namespace that recorded the mapping moved the packets. */
+enum crosslat_map_dir {
+	CROSSLAT_MAP_DIR_UNSPEC,
+	CROSSLAT_MAP_DIR_ENCAP,		/* sent: the namespace encapsulated them (LOCAL_OUT) */
+	CROSSLAT_MAP_DIR_DECAP,		/* received: it decapsulated them (LOCAL_IN) */
+};
+
+enum crosslat_map_attr {
+	CROSSLAT_MAP_A_UNSPEC,
+	CROSSLAT_MAP_A_PAD,
+	CROSSLAT_MAP_A_NETNS_COOKIE,	/* u64: the namespace that saw the outer packets */
+	CROSSLAT_MAP_A_NETNS_INUM,	/* u32: its inode number */
+	CROSSLAT_MAP_A_DIR,		/* u8: enum crosslat_map_dir */
+	CROSSLAT_MAP_A_TUNNEL,		/* u8: enum crosslat_map_tunnel */
+	CROSSLAT_MAP_A_VNI,		/* u32: VXLAN/GENEVE only */
+	CROSSLAT_MAP_A_INNER,		/* nested CROSSLAT_TUPLE_A_*: the pod flow */
+	CROSSLAT_MAP_A_OUTER,		/* nested CROSSLAT_TUPLE_A_*: the underlay flow */
+	CROSSLAT_MAP_A_FIRST_NS,	/* u64: first packet (ktime_get_ns) */
+	CROSSLAT_MAP_A_LAST_NS,		/* u64: latest packet */
+	CROSSLAT_MAP_A_PACKETS,		/* u64: encapsulated packets (wire segments) */
+	CROSSLAT_MAP_A_BYTES,		/* u64: outer IP bytes */
+	__CROSSLAT_MAP_A_MAX
+};
+#define CROSSLAT_MAP_A_MAX (__CROSSLAT_MAP_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_CROSSLAT_H */
