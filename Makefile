@@ -11,6 +11,7 @@
 #   make bench           benchmarks (instruction counts of the portable fast path)
 #   make bench-guest     in-guest overhead of crosslat_rtt vs tcpdump and bpftrace (~7 min;
 #                        BENCH_GUEST_ARGS="--rounds 30 ..." see tests/bench/rtt-overhead -h)
+#   make bench-map       in-guest overhead of crosslat_map on VXLAN pod-to-pod iperf3 (~5 min)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
@@ -46,7 +47,7 @@ define kmod_build
 endef
 
 .PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace check demo fuzz \
-	bench bench-guest style install clean deps
+	bench bench-guest bench-map style install clean deps
 
 all: modules ust userspace
 
@@ -87,6 +88,11 @@ bench:
 # Not part of `check`: a measurement (paired rounds of iperf3 in a qemu guest), not a test.
 bench-guest: modules
 	$(TOP)/tests/bench/rtt-overhead $(BENCH_GUEST_ARGS)
+
+# The same over the VXLAN overlay testbed: pod to pod with and without crosslat_map.
+bench-map: modules
+	$(TOP)/tests/bench/rtt-overhead --topology vxlan --modes base,base2,map,tcpdump \
+		--rounds 12 $(BENCH_GUEST_ARGS)
 
 style:
 	$(TOP)/scripts/style
