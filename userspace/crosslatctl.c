@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <sched.h>
@@ -193,8 +194,8 @@ static const struct subcmd subcmds[] = {
 			 "list [--json]" },
 	  "manage crosslat_rtt's RTT alert thresholds",
 	  1, 3, OPT_JSON | OPT_NETNS | OPT_PREFIX | OPT_PORT, cmd_threshold },
-	{ "map", { "[--json] [--inner TUPLE] [--outer TUPLE] [--netns NS] [--tunnel vxlan|geneve|ipip] [--limit N]" },
-	  "list crosslat_map's tunnel mappings: which underlay tuple carried which pod flow",
+	{ "map", { "[--json] [--inner TUPLE] [--outer TUPLE] [--netns NS] [--tunnel vxlan|geneve|ipip|nat] [--limit N]" },
+	  "list crosslat_map's mappings: which underlay tuple or NAT carried which pod flow",
 	  0, 0, OPT_JSON | OPT_INNER | OPT_OUTER | OPT_NETNS | OPT_TUNNEL | OPT_LIMIT, cmd_map },
 	{ "help", { "" }, "show this help",
 	  0, 0, 0, cmd_help },
@@ -223,7 +224,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"NAME\n"
 		"  " PROG " - control the crosslat kernel modules (counters, trace markers, RTT,\n"
-		"  tunnel mappings)\n"
+		"  tunnel and NAT mappings)\n"
 		"\n"
 		"SYNOPSIS\n"
 		"  " PROG " [OPTIONS] COMMAND [ARGS]\n"
@@ -257,7 +258,7 @@ static void usage(FILE *f)
 		"                      ADDR past LEN must be zero (ADDR alone: /32 or /128)\n"
 		"      --inner TUPLE   map: mappings whose inner (pod) flow matches TUPLE\n"
 		"      --outer TUPLE   map: mappings whose outer (underlay) flow matches TUPLE\n"
-		"      --tunnel TYPE   map: mappings of this tunnel type: vxlan, geneve or ipip\n"
+		"      --tunnel TYPE   map: mappings of this type: vxlan, geneve, ipip or nat\n"
 		"  -h, --help          show this help\n"
 		"\n"
 		"ARGUMENTS\n"
@@ -312,12 +313,18 @@ static void usage(FILE *f)
 		"  map needs crosslat_map.ko. It lists the mappings it records (any user may; from\n"
 		"  a network namespace other than the initial one, only that namespace's): for each\n"
 		"  inner (pod) flow that a namespace encapsulated (encap) or decapsulated (decap) in\n"
-		"  VXLAN, GENEVE or IP-in-IP, the outer (underlay) tuple that carried it. --outer\n"
+		"  VXLAN, GENEVE or IP-in-IP, the outer (underlay) tuple that carried it; for each\n"
+		"  TCP or UDP connection a namespace NATs (nat: a service VIP's DNAT, a MASQUERADE),\n"
+		"  conntrack's original tuple as INNER and its reply tuple as OUTER. --outer\n"
 		"  answers \"which pod flows travelled in this underlay flow\" (a NetFlow or switch\n"
-		"  record), --inner \"which underlay tuples carried this pod flow\". The two\n"
-		"  directions of a connection are two mappings. Most recently seen first. Columns:\n"
-		"  NETNS inode; DIR encap or decap; TUNNEL; VNI (\"-\" for ipip); INNER and OUTER\n"
-		"  tuples; PACKETS and BYTES (outer IP bytes) carried; AGE, time since the first\n"
+		"  record), --inner \"which underlay tuples carried this pod flow\" (or \"which\n"
+		"  backend answers this VIP\"). The two directions of a connection are two tunnel\n"
+		"  mappings. Most recently seen first. Columns: NETNS inode; DIR encap, decap or\n"
+		"  nat; TUNNEL (for nat: snat, dnat or snat+dnat); VNI (\"-\" for ipip and nat);\n"
+		"  INNER and OUTER tuples; POD, the pod at the flow's end in this host, once known:\n"
+		"  its network namespace inode, and COMM[PID] of the process that opened the flow\n"
+		"  when it was seen (TCP: flows whose handshake crosslat_map saw); PACKETS and\n"
+		"  BYTES (IP bytes; outer ones for tunnels) carried; AGE, time since the first\n"
 		"  packet; LAST_SEEN, time since the latest.\n"
 		"\n"
 		"JSON OUTPUT\n"
@@ -337,12 +344,15 @@ static void usage(FILE *f)
 		"  (\"ipv4\", \"ipv6\"), prefix (string), prefix_len, port (each null when the rule\n"
 		"  does not select on it), rtt_ns\n"
 		"  map: an array of objects, one per mapping, with exactly these keys: netns_inum,\n"
-		"    netns_cookie, dir (\"encap\" or \"decap\"), tunnel (\"vxlan\", \"geneve\" or\n"
-		"    \"ipip\"), vni (null for ipip), inner and outer (tuples), first_ns, last_ns\n"
-		"    (CLOCK_MONOTONIC ns), packets, bytes (outer IP bytes); a tuple is an object\n"
+		"    netns_cookie, dir (\"encap\", \"decap\" or \"nat\"), tunnel (\"vxlan\",\n"
+		"    \"geneve\", \"ipip\"; null for nat), nat (\"snat\", \"dnat\", \"snat+dnat\";\n"
+		"    null for tunnels), vni (null for ipip and nat), inner and outer (tuples), pod,\n"
+		"    first_ns, last_ns (CLOCK_MONOTONIC ns), packets, bytes; a tuple is an object\n"
 		"    {family (\"ipv4\" or \"ipv6\"), proto (string: PROTO as TUPLE names it, e.g.\n"
 		"    \"tcp\", \"ipip\", or the number, \"132\"), saddr (string), sport, daddr\n"
-		"    (string), dport} with null ports for protocols without them\n"
+		"    (string), dport} with null ports for protocols without them; pod is null or\n"
+		"    {netns_inum, netns_cookie, cgroup_id, cgroup (path below /sys/fs/cgroup, or\n"
+		"    null), pid and comm (null when no process was seen)}\n"
 		"\n"
 		"EXIT STATUS\n"
 		"  0  success\n"
@@ -569,7 +579,9 @@ static const struct {
 	{ IPPROTO_ICMPV6, "icmpv6" }, { IPPROTO_SCTP, "sctp" },
 };
 
+/* --tunnel's types: NAT mappings have no tunnel (CROSSLAT_MAP_TUNNEL_UNSPEC). */
 static const char *const tunnel_names[] = {
+	[CROSSLAT_MAP_TUNNEL_UNSPEC]	= "nat",
 	[CROSSLAT_MAP_TUNNEL_VXLAN]	= "vxlan",
 	[CROSSLAT_MAP_TUNNEL_GENEVE]	= "geneve",
 	[CROSSLAT_MAP_TUNNEL_IPIP]	= "ipip",
@@ -585,7 +597,7 @@ static int parse_tunnel(const char *s, uint8_t *tunnel)
 			return 0;
 		}
 	}
-	fprintf(stderr, PROG ": --tunnel: unknown tunnel type '%s' (vxlan, geneve or ipip)\n", s);
+	fprintf(stderr, PROG ": --tunnel: unknown type '%s' (vxlan, geneve, ipip or nat)\n", s);
 	return -1;
 }
 
@@ -1849,7 +1861,87 @@ static const char *tunnel_name(uint8_t tunnel)
 
 static const char *dir_name(uint8_t dir)
 {
-	return dir == CROSSLAT_MAP_DIR_ENCAP ? "encap" : "decap";
+	switch (dir) {
+	case CROSSLAT_MAP_DIR_ENCAP:
+		return "encap";
+	case CROSSLAT_MAP_DIR_DECAP:
+		return "decap";
+	default:
+		return "nat";
+	}
+}
+
+/* A NAT mapping's translations: "snat", "dnat" or "snat+dnat". */
+static const char *nat_name(uint8_t nat)
+{
+	if ((nat & CROSSLAT_MAP_NAT_SRC) && (nat & CROSSLAT_MAP_NAT_DST))
+		return "snat+dnat";
+	return nat & CROSSLAT_MAP_NAT_SRC ? "snat" : "dnat";
+}
+
+/* ---- cgroup v2 paths: a cgroup's id is its directory's inode number ---- */
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+static struct {
+	bool walked;
+	size_t nr, cap;
+	struct cgroup_dir {
+		uint64_t ino;
+		char *path;		/* below CGROUP_ROOT, "/" for the root */
+	} *v;
+} cgroups;
+
+static int cgroup_dir_add(const char *fpath, const struct stat *st, int flag, struct FTW *ftw)
+{
+	const char *rel = fpath + strlen(CGROUP_ROOT);
+	struct cgroup_dir *v;
+
+	(void)ftw;
+	if (flag != FTW_D)
+		return 0;
+	if (cgroups.nr == cgroups.cap) {
+		size_t cap = cgroups.cap ? cgroups.cap * 2 : 64;
+
+		v = reallocarray(cgroups.v, cap, sizeof(*v));
+		if (!v)
+			return -1;
+		cgroups.v = v;
+		cgroups.cap = cap;
+	}
+	cgroups.v[cgroups.nr].ino = st->st_ino;
+	cgroups.v[cgroups.nr].path = strdup(*rel ? rel : "/");
+	if (!cgroups.v[cgroups.nr].path)
+		return -1;
+	cgroups.nr++;
+	return 0;
+}
+
+/* The path of cgroup id below /sys/fs/cgroup, or NULL (not cgroup v2, gone, no memory). */
+static const char *cgroup_path(uint64_t id)
+{
+	struct statfs sfs;
+	size_t i;
+
+	if (!cgroups.walked) {
+		cgroups.walked = true;
+		if (!statfs(CGROUP_ROOT, &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC)
+			nftw(CGROUP_ROOT, cgroup_dir_add, 16, FTW_PHYS | FTW_MOUNT);
+	}
+	for (i = 0; i < cgroups.nr; i++)
+		if (cgroups.v[i].ino == id)
+			return cgroups.v[i].path;
+	return NULL;
+}
+
+static void cgroups_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < cgroups.nr; i++)
+		free(cgroups.v[i].path);
+	free(cgroups.v);
+	memset(&cgroups, 0, sizeof(cgroups));
 }
 
 /* One end of t as TUPLE writes it: "10.0.0.1:80", "[fd00::1]:80", "fd00::1", "10.0.0.1". */
@@ -1923,25 +2015,70 @@ static void print_tuple_json(const char *key, const struct crosslat_nl_tuple *t)
 	printf("}");
 }
 
+static void print_pod_json(const struct crosslat_nl_map *m)
+{
+	const struct crosslat_nl_pod *p = &m->pod;
+	const char *cg;
+
+	if (!m->pod_known) {
+		printf(",\"pod\":null");
+		return;
+	}
+	printf(",\"pod\":{\"netns_inum\":%" PRIu32 ",\"netns_cookie\":%" PRIu64, p->netns_inum,
+	       p->netns_cookie);
+	printf(",\"cgroup_id\":%" PRIu64 ",\"cgroup\":", p->cgroup_id);
+	cg = cgroup_path(p->cgroup_id);
+	if (cg)
+		json_str(stdout, cg);
+	else
+		printf("null");
+	json_opt_u64("pid", p->pid, p->pid);
+	printf(",\"comm\":");
+	if (p->pid)
+		json_str(stdout, p->comm);
+	else
+		printf("null");
+	printf("}");
+}
+
 static void print_map_json(const struct crosslat_nl_map *m)
 {
+	bool nat = m->dir == CROSSLAT_MAP_DIR_NAT;
+
 	printf("{\"netns_inum\":%" PRIu32 ",\"netns_cookie\":%" PRIu64, m->netns_inum,
 	       m->netns_cookie);
-	printf(",\"dir\":\"%s\",\"tunnel\":\"%s\"", dir_name(m->dir), tunnel_name(m->tunnel));
-	json_opt_u64("vni", m->tunnel != CROSSLAT_MAP_TUNNEL_IPIP, m->vni);
+	printf(",\"dir\":\"%s\",\"tunnel\":", dir_name(m->dir));
+	if (nat)
+		printf("null,\"nat\":\"%s\"", nat_name(m->nat));
+	else
+		printf("\"%s\",\"nat\":null", tunnel_name(m->tunnel));
+	json_opt_u64("vni", !nat && m->tunnel != CROSSLAT_MAP_TUNNEL_IPIP, m->vni);
 	print_tuple_json("inner", &m->inner);
 	print_tuple_json("outer", &m->outer);
+	print_pod_json(m);
 	printf(",\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64, m->first_ns, m->last_ns);
 	printf(",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", m->packets, m->bytes);
 }
 
 static const struct column map_columns[] = {
 	{ "NETNS", true }, { "DIR", false }, { "TUNNEL", false }, { "VNI", true },
-	{ "INNER", false }, { "OUTER", false }, { "PACKETS", true }, { "BYTES", true },
-	{ "AGE", true }, { "LAST_SEEN", true },
+	{ "INNER", false }, { "OUTER", false }, { "POD", false }, { "PACKETS", true },
+	{ "BYTES", true }, { "AGE", true }, { "LAST_SEEN", true },
 };
 
 #define MAP_COLS	ARRAY_SIZE(map_columns)
+
+/* "NETNS/COMM[PID]" (or "NETNS" without a process), "-" when unknown. */
+static void fmt_pod(char *buf, size_t len, const struct crosslat_nl_map *m)
+{
+	if (!m->pod_known)
+		snprintf(buf, len, "-");
+	else if (m->pod.pid)
+		snprintf(buf, len, "%" PRIu32 "/%s[%" PRIu32 "]", m->pod.netns_inum, m->pod.comm,
+			 m->pod.pid);
+	else
+		snprintf(buf, len, "%" PRIu32, m->pod.netns_inum);
+}
 
 /* m's row of the text table into MAP_COLS cells; now: CLOCK_MONOTONIC ns. */
 static void map_cells(const struct crosslat_nl_map *m, uint64_t now, char (*cell)[CELL_MAX])
@@ -1951,13 +2088,17 @@ static void map_cells(const struct crosslat_nl_map *m, uint64_t now, char (*cell
 
 	snprintf(cell[c++], CELL_MAX, "%" PRIu32, m->netns_inum);
 	snprintf(cell[c++], CELL_MAX, "%s", dir_name(m->dir));
-	snprintf(cell[c++], CELL_MAX, "%s", tunnel_name(m->tunnel));
-	if (m->tunnel == CROSSLAT_MAP_TUNNEL_IPIP)
+	if (m->dir == CROSSLAT_MAP_DIR_NAT)
+		snprintf(cell[c++], CELL_MAX, "%s", nat_name(m->nat));
+	else
+		snprintf(cell[c++], CELL_MAX, "%s", tunnel_name(m->tunnel));
+	if (m->dir == CROSSLAT_MAP_DIR_NAT || m->tunnel == CROSSLAT_MAP_TUNNEL_IPIP)
 		strcpy(cell[c++], "-");
 	else
 		snprintf(cell[c++], CELL_MAX, "%" PRIu32, m->vni);
 	fmt_tuple(cell[c++], CELL_MAX, &m->inner);
 	fmt_tuple(cell[c++], CELL_MAX, &m->outer);
+	fmt_pod(cell[c++], CELL_MAX, m);
 	snprintf(cell[c++], CELL_MAX, "%" PRIu64, m->packets);
 	fmt_si(cell[c++], CELL_MAX, m->bytes, "B");
 	/* A timestamp past now (another clock, e.g. a time namespace) shows as 0. */
@@ -2027,6 +2168,7 @@ static int cmd_map(int argc, char **argv, const struct ctl_opts *opts)
 	ret = EXIT_SUCCESS;
 cleanup:
 	free(set.v);
+	cgroups_free();
 	crosslat_nl_close(nl);
 	return ret;
 }

@@ -63,6 +63,11 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_MAP_PARSE_ERRORS]	= "map_parse_errors",
 	[CROSSLAT_STAT_MAP_NESTED]	= "map_nested",
 	[CROSSLAT_STAT_MAP_OUTER_CHANGES]	= "map_outer_changes",
+	[CROSSLAT_STAT_MAP_NAT_PACKETS]	= "map_nat_packets",
+	[CROSSLAT_STAT_MAP_PODS_RESOLVED]	= "map_pods_resolved",
+	[CROSSLAT_STAT_MAP_PODS_UNRESOLVED]	= "map_pods_unresolved",
+	[CROSSLAT_STAT_MAP_ENDPOINTS]	= "map_endpoints",
+	[CROSSLAT_STAT_MAP_ENDPOINT_DROPS]	= "map_endpoint_drops",
 };
 
 const char *crosslat_nl_stat_name(unsigned int type)
@@ -469,6 +474,7 @@ enum field_kind {
 	F_FLAG,		/* bool set to true; empty payload */
 	F_ADDR,		/* 4 or 16 bytes into uint8_t[16]; the size is checked later */
 	F_TUPLE,	/* nested CROSSLAT_TUPLE_A_* into struct crosslat_nl_tuple, validated */
+	F_COMM,		/* NUL-terminated string into char[CROSSLAT_NL_COMM_LEN] */
 };
 
 struct field {
@@ -540,6 +546,11 @@ static int nest_field(const struct nlattr *attr, void *data)
 		break;
 	case F_TUPLE:
 		return parse_tuple(payload, len, (struct crosslat_nl_tuple *)dst);
+	case F_COMM:
+		if (!len || len > CROSSLAT_NL_COMM_LEN || !memchr(payload, 0, len))
+			return -EBADMSG;
+		memcpy(dst, payload, len);
+		break;
 	}
 	return 0;
 }
@@ -797,6 +808,12 @@ static const struct field map_fields[] = {
 	MAP_FIELD(CROSSLAT_MAP_A_LAST_NS,	F_U64,		last_ns),
 	MAP_FIELD(CROSSLAT_MAP_A_PACKETS,	F_U64,		packets),
 	MAP_FIELD(CROSSLAT_MAP_A_BYTES,		F_U64,		bytes),
+	MAP_FIELD(CROSSLAT_MAP_A_NAT,		F_U8,		nat),
+	MAP_FIELD(CROSSLAT_MAP_A_POD_NETNS_COOKIE, F_U64,	pod.netns_cookie),
+	MAP_FIELD(CROSSLAT_MAP_A_POD_NETNS_INUM, F_U32,		pod.netns_inum),
+	MAP_FIELD(CROSSLAT_MAP_A_POD_CGROUP_ID,	F_U64,		pod.cgroup_id),
+	MAP_FIELD(CROSSLAT_MAP_A_POD_PID,	F_U32,		pod.pid),
+	MAP_FIELD(CROSSLAT_MAP_A_POD_COMM,	F_COMM,		pod.comm),
 };
 
 _Static_assert(ARRAY_SIZE(map_fields) <= NEST_TYPES, "map attributes exceed nest_parse.seen");
@@ -816,6 +833,48 @@ static bool outer_fits(const struct crosslat_nl_map *m)
 	       (o->proto == IPPROTO_IPV6 && m->inner.family == AF_INET6);
 }
 
+#define MAP_POD_TYPES	(BIT64(CROSSLAT_MAP_A_POD_NETNS_COOKIE) |	\
+			 BIT64(CROSSLAT_MAP_A_POD_NETNS_INUM) | BIT64(CROSSLAT_MAP_A_POD_CGROUP_ID))
+#define MAP_PID_TYPES	(BIT64(CROSSLAT_MAP_A_POD_PID) | BIT64(CROSSLAT_MAP_A_POD_COMM))
+#define MAP_NAT_ALL	(CROSSLAT_MAP_NAT_SRC | CROSSLAT_MAP_NAT_DST)
+
+/* A NAT mapping: TCP or UDP, both tuples of the same family and protocol, a translation. */
+static bool nat_fits(const struct crosslat_nl_map *m, uint64_t seen)
+{
+	const struct crosslat_nl_tuple *i = &m->inner, *o = &m->outer;
+
+	if (!(seen & BIT64(CROSSLAT_MAP_A_NAT)) || !m->nat || (m->nat & ~MAP_NAT_ALL) ||
+	    m->tunnel || (seen & BIT64(CROSSLAT_MAP_A_VNI)))
+		return false;
+	return (i->proto == IPPROTO_TCP || i->proto == IPPROTO_UDP) &&
+	       i->family == o->family && i->proto == o->proto;
+}
+
+/* A tunnel mapping: a known tunnel, a VNI exactly for VXLAN and GENEVE. */
+static int tunnel_fits(const struct crosslat_nl_map *m, uint64_t seen)
+{
+	bool vni;
+
+	if (seen & BIT64(CROSSLAT_MAP_A_NAT))
+		return -EBADMSG;
+	switch (m->tunnel) {
+	case CROSSLAT_MAP_TUNNEL_VXLAN:
+	case CROSSLAT_MAP_TUNNEL_GENEVE:
+		vni = true;
+		break;
+	case CROSSLAT_MAP_TUNNEL_IPIP:
+		vni = false;
+		break;
+	default:
+		return -EBADMSG;
+	}
+	if (vni && !(seen & BIT64(CROSSLAT_MAP_A_VNI)))
+		return -ENODATA;
+	if ((!vni && (seen & BIT64(CROSSLAT_MAP_A_VNI))) || m->vni > VNI_MAX)
+		return -EBADMSG;
+	return outer_fits(m) ? 0 : -EBADMSG;
+}
+
 int crosslat_nl_parse_map(const struct nlmsghdr *nlh, struct crosslat_nl_map *map)
 {
 	struct nest_parse np = {
@@ -823,9 +882,9 @@ int crosslat_nl_parse_map(const struct nlmsghdr *nlh, struct crosslat_nl_map *ma
 		.nr = ARRAY_SIZE(map_fields),
 		.out = map,
 	};
-	uint64_t required = table_types(map_fields, ARRAY_SIZE(map_fields)) &
-			    ~BIT64(CROSSLAT_MAP_A_VNI);
-	bool vni;
+	uint64_t optional = BIT64(CROSSLAT_MAP_A_VNI) | BIT64(CROSSLAT_MAP_A_NAT) |
+			    BIT64(CROSSLAT_MAP_A_TUNNEL) | MAP_POD_TYPES | MAP_PID_TYPES;
+	uint64_t required = table_types(map_fields, ARRAY_SIZE(map_fields)) & ~optional;
 	int err;
 
 	memset(map, 0, sizeof(*map));
@@ -836,27 +895,30 @@ int crosslat_nl_parse_map(const struct nlmsghdr *nlh, struct crosslat_nl_map *ma
 	if ((np.seen & required) != required)
 		goto fail;
 	err = -EBADMSG;
-	if (map->dir != CROSSLAT_MAP_DIR_ENCAP && map->dir != CROSSLAT_MAP_DIR_DECAP)
+	/* the pod's attributes come all or none; its process only with it */
+	if (!whole_or_none(np.seen, MAP_POD_TYPES) || !whole_or_none(np.seen, MAP_PID_TYPES) ||
+	    ((np.seen & MAP_PID_TYPES) && !(np.seen & MAP_POD_TYPES)))
 		goto fail;
-	switch (map->tunnel) {
-	case CROSSLAT_MAP_TUNNEL_VXLAN:
-	case CROSSLAT_MAP_TUNNEL_GENEVE:
-		vni = true;
+	map->pod_known = np.seen & MAP_POD_TYPES;
+	if (map->pod_known && !map->pod.netns_cookie)
+		goto fail;
+	switch (map->dir) {
+	case CROSSLAT_MAP_DIR_ENCAP:
+	case CROSSLAT_MAP_DIR_DECAP:
+		err = -ENODATA;
+		if (!(np.seen & BIT64(CROSSLAT_MAP_A_TUNNEL)))
+			goto fail;
+		err = tunnel_fits(map, np.seen);
+		if (err)
+			goto fail;
 		break;
-	case CROSSLAT_MAP_TUNNEL_IPIP:
-		vni = false;
+	case CROSSLAT_MAP_DIR_NAT:
+		if (!nat_fits(map, np.seen))
+			goto fail;
 		break;
 	default:
 		goto fail;
 	}
-	if (vni && !(np.seen & BIT64(CROSSLAT_MAP_A_VNI))) {
-		err = -ENODATA;
-		goto fail;
-	}
-	if ((!vni && (np.seen & BIT64(CROSSLAT_MAP_A_VNI))) || map->vni > VNI_MAX)
-		goto fail;
-	if (!outer_fits(map))
-		goto fail;
 	return 0;
 fail:
 	memset(map, 0, sizeof(*map));

@@ -88,18 +88,33 @@ struct crosslat_nl_tuple {
 	uint16_t sport, dport;		/* host order; 0 without ports */
 };
 
+#define CROSSLAT_NL_COMM_LEN	16
+
+/* The pod at a mapped flow's end (CROSSLAT_MAP_A_POD_*). */
+struct crosslat_nl_pod {
+	uint64_t netns_cookie;
+	uint32_t netns_inum;
+	uint64_t cgroup_id;
+	uint32_t pid;			/* 0: no process seen */
+	char comm[CROSSLAT_NL_COMM_LEN];
+};
+
 /*
- * A decoded CROSSLAT_CMD_MAP_GET dump message: one CROSSLAT_A_MAP nest, the outer
- * (underlay) tuple that carried an inner (pod) flow through a tunnel (see the uapi header).
+ * A decoded CROSSLAT_CMD_MAP_GET dump message: one CROSSLAT_A_MAP nest (see the uapi
+ * header). A tunnel mapping: the outer (underlay) tuple that carried an inner (pod) flow. A
+ * NAT mapping: conntrack's original (inner) and reply (outer) tuples.
  */
 struct crosslat_nl_map {
 	uint64_t netns_cookie;
 	uint32_t netns_inum;
-	uint8_t dir;			/* CROSSLAT_MAP_DIR_ENCAP or _DECAP */
-	uint8_t tunnel;			/* CROSSLAT_MAP_TUNNEL_VXLAN, _GENEVE or _IPIP */
+	uint8_t dir;			/* CROSSLAT_MAP_DIR_ENCAP, _DECAP or _NAT */
+	uint8_t tunnel;			/* CROSSLAT_MAP_TUNNEL_VXLAN, _GENEVE or _IPIP; 0 for NAT */
+	uint8_t nat;			/* CROSSLAT_MAP_NAT_*; 0 for tunnels */
+	bool pod_known;			/* pod was sent */
 	uint32_t vni;			/* VXLAN and GENEVE; 0 for IPIP */
-	struct crosslat_nl_tuple inner;	/* the pod flow */
-	struct crosslat_nl_tuple outer;	/* the underlay flow */
+	struct crosslat_nl_tuple inner;	/* the pod flow; NAT: the original tuple */
+	struct crosslat_nl_tuple outer;	/* the underlay flow; NAT: the reply tuple */
+	struct crosslat_nl_pod pod;
 	uint64_t first_ns, last_ns;	/* CLOCK_MONOTONIC */
 	uint64_t packets;		/* encapsulated packets */
 	uint64_t bytes;			/* outer IP bytes */

@@ -42,6 +42,11 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_MAP_PARSE_ERRORS] = "map_parse_errors",
 	[CROSSLAT_STAT_MAP_NESTED] = "map_nested",
 	[CROSSLAT_STAT_MAP_OUTER_CHANGES] = "map_outer_changes",
+	[CROSSLAT_STAT_MAP_NAT_PACKETS] = "map_nat_packets",
+	[CROSSLAT_STAT_MAP_PODS_RESOLVED] = "map_pods_resolved",
+	[CROSSLAT_STAT_MAP_PODS_UNRESOLVED] = "map_pods_unresolved",
+	[CROSSLAT_STAT_MAP_ENDPOINTS] = "map_endpoints",
+	[CROSSLAT_STAT_MAP_ENDPOINT_DROPS] = "map_endpoint_drops",
 };
 
 int crosslat_stats_init(void)

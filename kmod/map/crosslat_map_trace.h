@@ -14,11 +14,12 @@
 
 /* Addresses are recorded as IPv6, IPv4 as IPv4-mapped (::ffff:a.b.c.d). */
 #define CROSSLAT_MAP_FMT							\
-	"netns=%u dir=%u tunnel=%u vni=%u inner=%u [%pI6c]:%u -> [%pI6c]:%u "	\
-	"outer=%u [%pI6c]:%u -> [%pI6c]:%u"
+	"netns=%u dir=%u tunnel=%u vni=%u nat=%u inner=%u [%pI6c]:%u -> [%pI6c]:%u "	\
+	"outer=%u [%pI6c]:%u -> [%pI6c]:%u pod_netns=%u cgroup=%llu pid=%u comm=%s"
 /*
- * crosslat_map_add - an inner (pod) flow was seen in a tunnel for the first time in this
- * namespace, or its outer tuple or VNI changed
+ * crosslat_map_add - an inner (pod) flow was seen in a tunnel, or a NATed connection, for
+ * the first time in this namespace; or its outer tuple, VNI or NAT changed; or its pod
+ * became known (pod_netns_cookie 0: not known)
  * @r:      the mapping (packets and bytes so far)
  * @reason: enum crosslat_map_add_reason
  */
@@ -43,6 +44,12 @@ TRACE_EVENT(crosslat_map_add,
 		__array(u8, out_daddr, 16)
 		__field(u16, out_sport)
 		__field(u16, out_dport)
+		__field(u8, nat)
+		__field(u64, pod_netns_cookie)
+		__field(u32, pod_netns_inum)
+		__field(u64, pod_cgroup_id)
+		__field(u32, pod_pid)
+		__array(char, pod_comm, 16)
 		__field(u8, reason)
 	),
 	TP_fast_assign(
@@ -63,13 +70,20 @@ TRACE_EVENT(crosslat_map_add,
 		crosslat_addr16(__entry->out_daddr, r->outer.daddr, r->outer.family);
 		__entry->out_sport = r->outer.sport;
 		__entry->out_dport = r->outer.dport;
+		__entry->nat = r->nat;
+		__entry->pod_netns_cookie = r->pod.netns_cookie;
+		__entry->pod_netns_inum = r->pod.netns_inum;
+		__entry->pod_cgroup_id = r->pod.cgroup_id;
+		__entry->pod_pid = r->pod.pid;
+		memcpy(__entry->pod_comm, r->pod.comm, sizeof(__entry->pod_comm));
 		__entry->reason = reason;
 	),
 	TP_printk(CROSSLAT_MAP_FMT " reason=%u",
-		  __entry->netns_inum, __entry->dir, __entry->tunnel, __entry->vni,
+		  __entry->netns_inum, __entry->dir, __entry->tunnel, __entry->vni, __entry->nat,
 		  __entry->in_proto, __entry->in_saddr, __entry->in_sport, __entry->in_daddr,
 		  __entry->in_dport, __entry->out_proto, __entry->out_saddr, __entry->out_sport,
-		  __entry->out_daddr, __entry->out_dport, __entry->reason)
+		  __entry->out_daddr, __entry->out_dport, __entry->pod_netns_inum,
+		  __entry->pod_cgroup_id, __entry->pod_pid, __entry->pod_comm, __entry->reason)
 );
 
 /*
@@ -96,6 +110,12 @@ TRACE_EVENT(crosslat_map_del,
 		__array(u8, out_daddr, 16)
 		__field(u16, out_sport)
 		__field(u16, out_dport)
+		__field(u8, nat)
+		__field(u64, pod_netns_cookie)
+		__field(u32, pod_netns_inum)
+		__field(u64, pod_cgroup_id)
+		__field(u32, pod_pid)
+		__array(char, pod_comm, 16)
 		__field(u64, first_ns)
 		__field(u64, last_ns)
 		__field(u64, packets)
@@ -119,16 +139,23 @@ TRACE_EVENT(crosslat_map_del,
 		crosslat_addr16(__entry->out_daddr, r->outer.daddr, r->outer.family);
 		__entry->out_sport = r->outer.sport;
 		__entry->out_dport = r->outer.dport;
+		__entry->nat = r->nat;
+		__entry->pod_netns_cookie = r->pod.netns_cookie;
+		__entry->pod_netns_inum = r->pod.netns_inum;
+		__entry->pod_cgroup_id = r->pod.cgroup_id;
+		__entry->pod_pid = r->pod.pid;
+		memcpy(__entry->pod_comm, r->pod.comm, sizeof(__entry->pod_comm));
 		__entry->first_ns = r->first_ns;
 		__entry->last_ns = r->last_ns;
 		__entry->packets = r->packets;
 		__entry->bytes = r->bytes;
 	),
 	TP_printk(CROSSLAT_MAP_FMT " packets=%llu bytes=%llu",
-		  __entry->netns_inum, __entry->dir, __entry->tunnel, __entry->vni,
+		  __entry->netns_inum, __entry->dir, __entry->tunnel, __entry->vni, __entry->nat,
 		  __entry->in_proto, __entry->in_saddr, __entry->in_sport, __entry->in_daddr,
 		  __entry->in_dport, __entry->out_proto, __entry->out_saddr, __entry->out_sport,
-		  __entry->out_daddr, __entry->out_dport,
+		  __entry->out_daddr, __entry->out_dport, __entry->pod_netns_inum,
+		  __entry->pod_cgroup_id, __entry->pod_pid, __entry->pod_comm,
 		  __entry->packets, __entry->bytes)
 );
 

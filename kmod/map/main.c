@@ -2,7 +2,9 @@
 /*
  * crosslat_map.ko: for every encapsulated packet a network namespace sends or receives
  * (VXLAN, GENEVE, IP-in-IP), which pod flow (inner tuple) travelled in which underlay flow
- * (outer tuple, VNI); dumps over the crosslat netlink family, crosslat_map_* tracepoints.
+ * (outer tuple, VNI); for every connection it NATs, conntrack's original and reply tuples;
+ * for both, the pod (namespace, cgroup, process) at the flow's end in this host. Dumps over
+ * the crosslat netlink family, crosslat_map_* tracepoints.
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -76,9 +78,12 @@ static int __init crosslat_map_init(void)
 		err = PTR_ERR(crosslat_map_table);
 		goto err_counters;
 	}
-	err = map_netlink_init();
+	err = map_endpoints_init(max_entries);
 	if (err)
 		goto err_table;
+	err = map_netlink_init();
+	if (err)
+		goto err_endpoints;
 	err = map_hooks_init();
 	if (err)
 		goto err_netlink;
@@ -88,6 +93,8 @@ static int __init crosslat_map_init(void)
 
 err_netlink:
 	map_netlink_exit();
+err_endpoints:
+	map_endpoints_exit();
 err_table:
 	crosslat_flow_table_destroy(crosslat_map_table);
 err_counters:
@@ -102,6 +109,7 @@ static void __exit crosslat_map_exit(void)
 	map_netlink_exit();
 	/* crosslat_map_del of the remaining mappings goes out from here (map_on_evict). */
 	crosslat_flow_table_destroy(crosslat_map_table);
+	map_endpoints_exit();
 	free_percpu(crosslat_map_counters);
 }
 

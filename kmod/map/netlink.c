@@ -53,8 +53,17 @@ static int put_map(struct sk_buff *skb, const struct crosslat_map_report *r)
 	    PUT64(CROSSLAT_MAP_A_PACKETS, r->packets) ||
 	    PUT64(CROSSLAT_MAP_A_BYTES, r->bytes))
 		goto cancel;
-	if (r->tunnel != CROSSLAT_MAP_TUNNEL_IPIP &&
-	    nla_put_u32(skb, CROSSLAT_MAP_A_VNI, r->vni))
+	if (r->dir == CROSSLAT_MAP_DIR_NAT ? nla_put_u8(skb, CROSSLAT_MAP_A_NAT, r->nat) :
+	    r->tunnel != CROSSLAT_MAP_TUNNEL_IPIP && nla_put_u32(skb, CROSSLAT_MAP_A_VNI, r->vni))
+		goto cancel;
+	if (r->pod.netns_cookie &&
+	    (PUT64(CROSSLAT_MAP_A_POD_NETNS_COOKIE, r->pod.netns_cookie) ||
+	     nla_put_u32(skb, CROSSLAT_MAP_A_POD_NETNS_INUM, r->pod.netns_inum) ||
+	     PUT64(CROSSLAT_MAP_A_POD_CGROUP_ID, r->pod.cgroup_id)))
+		goto cancel;
+	if (r->pod.pid &&
+	    (nla_put_u32(skb, CROSSLAT_MAP_A_POD_PID, r->pod.pid) ||
+	     nla_put_string(skb, CROSSLAT_MAP_A_POD_COMM, r->pod.comm)))
 		goto cancel;
 #undef PUT64
 	nla_nest_end(skb, nest);
@@ -100,6 +109,8 @@ static u64 map_stat_read(enum crosslat_stat stat)
 	u64 sum = 0;
 	int cpu;
 
+	if (stat >= CROSSLAT_STAT_MAP_ENDPOINTS)
+		return map_endpoints_stat(stat);
 	if (stat >= MAP_CNT_FIRST) {
 		for_each_possible_cpu(cpu)
 			sum += per_cpu_ptr(crosslat_map_counters, cpu)->v[stat - MAP_CNT_FIRST];
@@ -118,7 +129,7 @@ static const struct crosslat_nl_ext map_nl_ext = {
 	.dumpit = map_dumpit,
 	.dump_done = crosslat_flow_dump_done,
 	.stat_first = CROSSLAT_STAT_MAP_NETNS,
-	.stat_last = CROSSLAT_STAT_MAP_OUTER_CHANGES,
+	.stat_last = CROSSLAT_STAT_MAP_ENDPOINT_DROPS,
 	.stat_read = map_stat_read,
 };
 

@@ -6,6 +6,10 @@
  * decapsulates with the outer and the inner headers together: one parse
  * (core/encap_parse.c) gives both tuples, no correlation of separate packets is needed.
  * Everything that is not UDP to a tunnel port or IP-in-IP costs a protocol check.
+ *
+ * The same LOCAL_OUT hook remembers the sockets behind new flows (pod.c), before any NAT;
+ * POST_ROUTING and LOCAL_IN, after NAT, record the connections conntrack translated
+ * (nat.c). Hooks: LOCAL_OUT before DNAT, LOCAL_IN and POST_ROUTING after SNAT.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -18,7 +22,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
-#include "crosslat_map_trace.h"
+#include <net/netfilter/nf_conntrack.h>
 #include "map.h"
 
 /*
@@ -103,6 +107,27 @@ static void tuple_from_pkt(struct crosslat_map_tuple *t, const struct crosslat_p
 	}
 }
 
+void map_key_reverse(struct crosslat_flow_key *k)
+{
+	u8 addr[16];
+
+	memcpy(addr, k->laddr, sizeof(addr));
+	memcpy(k->laddr, k->raddr, sizeof(addr));
+	memcpy(k->raddr, addr, sizeof(addr));
+	swap(k->lport, k->rport);
+}
+
+/* The pod of a tunnel mapping: the inner flow seen from its end in this host. */
+static bool tunnel_pod_find(const struct crosslat_flow_key *inner, u8 dir,
+			    struct crosslat_map_pod *pod)
+{
+	struct crosslat_flow_key k = *inner;
+
+	if (dir == CROSSLAT_MAP_DIR_DECAP)
+		map_key_reverse(&k);
+	return map_pod_find(&k, pod);
+}
+
 /* An outer packet that passed the quick filter: parse it and record its mapping. */
 static noinline void map_tunnel_packet(struct sk_buff *skb, const struct nf_hook_state *state,
 				       u8 dir)
@@ -113,14 +138,14 @@ static noinline void map_tunnel_packet(struct sk_buff *skb, const struct nf_hook
 	unsigned int want = min_t(unsigned int, avail, MAP_HDR_MAX);
 	u8 buf[MAP_HDR_MAX] __uninitialized;
 	struct crosslat_encap e __uninitialized;
-	struct crosslat_map_report r __uninitialized;
+	struct map_pod_search ps __uninitialized;
 	struct crosslat_map_tuple outer;
 	struct crosslat_flow_key key;
 	struct crosslat_flow *f;
 	struct map_val *v;
 	const u8 *data;
-	u8 tunnel, reason = 0;
-	bool emit = false;
+	u8 tunnel, reason = CROSSLAT_MAP_ADD_NEW;
+	bool changed = false;
 	int err;
 	u64 now;
 
@@ -160,10 +185,15 @@ static noinline void map_tunnel_packet(struct sk_buff *skb, const struct nf_hook
 		return;		/* table full or no memory: counted by the table */
 	map_count(CROSSLAT_STAT_MAP_PACKETS);
 	v = (struct map_val *)f->data;
+	ps.need = !READ_ONCE(v->pod_done);
+	if (ps.need) {
+		memset(&ps.pod, 0, sizeof(ps.pod));
+		ps.found = tunnel_pod_find(&key, dir, &ps.pod);
+	}
 	/* LOCAL_OUT may run in process context with BHs enabled. */
 	spin_lock_bh(&f->lock);
 	if (unlikely(!v->inited) || unlikely(v->tunnel != tunnel || v->vni != e.vni ||
-					     memcmp(&v->outer, &outer, sizeof(outer)))) {
+					     memcmp(&v->peer, &outer, sizeof(outer)))) {
 		if (v->inited) {
 			reason = CROSSLAT_MAP_ADD_CHANGED;
 			map_count(CROSSLAT_STAT_MAP_OUTER_CHANGES);
@@ -173,16 +203,10 @@ static noinline void map_tunnel_packet(struct sk_buff *skb, const struct nf_hook
 		v->dir = dir;
 		v->tunnel = tunnel;
 		v->vni = e.vni;
-		v->outer = outer;
-		emit = trace_crosslat_map_add_enabled();
+		v->peer = outer;
+		changed = true;
 	}
-	v->packets += skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	v->bytes += avail;
-	if (emit)
-		map_report_fill(f, v, &r);
-	spin_unlock_bh(&f->lock);
-	if (emit)
-		trace_crosslat_map_add(&r, reason);
+	map_packet_finish(f, v, skb, avail, &ps, changed, reason);
 }
 
 static unsigned int map_hook_out(void *priv, struct sk_buff *skb,
@@ -190,7 +214,18 @@ static unsigned int map_hook_out(void *priv, struct sk_buff *skb,
 {
 	if (maybe_tunnel(skb, state->pf))
 		map_tunnel_packet(skb, state, CROSSLAT_MAP_DIR_ENCAP);
+	else if (skb->sk)
+		map_endpoint_packet(skb, state);
 	return NF_ACCEPT;
+}
+
+static inline void map_nat_check(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (ct && (READ_ONCE(ct->status) & IPS_NAT_MASK))
+		map_nat_packet(skb, state, ct);
 }
 
 static unsigned int map_hook_in(void *priv, struct sk_buff *skb,
@@ -198,22 +233,41 @@ static unsigned int map_hook_in(void *priv, struct sk_buff *skb,
 {
 	if (maybe_tunnel(skb, state->pf))
 		map_tunnel_packet(skb, state, CROSSLAT_MAP_DIR_DECAP);
+	map_nat_check(skb, state);
 	return NF_ACCEPT;
 }
 
-/* Any place works for packets the namespace itself sends or receives; after crosslat_rtt. */
-#define MAP_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 2)
+static unsigned int map_hook_post(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	map_nat_check(skb, state);
+	return NF_ACCEPT;
+}
+
+/*
+ * LOCAL_OUT before destination NAT (a socket's own tuple, e.g. to a VIP), the others after
+ * source NAT (the translated tuples in place). The IPv6 priorities have the same values.
+ */
+#define MAP_PRI_OUT	(NF_IP_PRI_NAT_DST - 1)
+#define MAP_PRI_NAT	(NF_IP_PRI_NAT_SRC + 1)
 
 static const struct nf_hook_ops map_nf_ops[] = {
 	{ .hook = map_hook_out, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_OUT,
-	  .priority = MAP_HOOK_PRIORITY },
+	  .priority = MAP_PRI_OUT },
 	{ .hook = map_hook_in, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_IN,
-	  .priority = MAP_HOOK_PRIORITY },
+	  .priority = MAP_PRI_NAT },
+	{ .hook = map_hook_post, .pf = NFPROTO_IPV4, .hooknum = NF_INET_POST_ROUTING,
+	  .priority = MAP_PRI_NAT },
 	{ .hook = map_hook_out, .pf = NFPROTO_IPV6, .hooknum = NF_INET_LOCAL_OUT,
-	  .priority = MAP_HOOK_PRIORITY },
+	  .priority = MAP_PRI_OUT },
 	{ .hook = map_hook_in, .pf = NFPROTO_IPV6, .hooknum = NF_INET_LOCAL_IN,
-	  .priority = MAP_HOOK_PRIORITY },
+	  .priority = MAP_PRI_NAT },
+	{ .hook = map_hook_post, .pf = NFPROTO_IPV6, .hooknum = NF_INET_POST_ROUTING,
+	  .priority = MAP_PRI_NAT },
 };
+
+static_assert((int)NF_IP6_PRI_NAT_DST == (int)NF_IP_PRI_NAT_DST &&
+	      (int)NF_IP6_PRI_NAT_SRC == (int)NF_IP_PRI_NAT_SRC);
 
 static int __net_init map_net_init(struct net *net)
 {

@@ -35,6 +35,10 @@ struct mapping {
 	struct end isrc, idst, osrc, odst;
 	double age_s, idle_s;
 	uint64_t packets, bytes;
+	uint8_t nat;			/* NAT mappings: CROSSLAT_MAP_NAT_* */
+	uint32_t pod_inum;		/* 0: no pod */
+	uint32_t pod_pid;		/* 0: no process */
+	const char *pod_comm;
 };
 
 #define ENCAP	CROSSLAT_MAP_DIR_ENCAP
@@ -42,14 +46,21 @@ struct mapping {
 #define VXLAN	CROSSLAT_MAP_TUNNEL_VXLAN
 #define GENEVE	CROSSLAT_MAP_TUNNEL_GENEVE
 #define IPIP	CROSSLAT_MAP_TUNNEL_IPIP
+#define NAT	CROSSLAT_MAP_DIR_NAT
 #define NS1	1, 4026531840u
 #define NS2	2, 4026532000u
 
 static const struct mapping maps[] = {
 	{ NS1, ENCAP, VXLAN, 6, 17, 42, { "10.244.1.2", 40000 }, { "10.244.2.3", 8080 },
-	  { "192.168.100.1", 51234 }, { "192.168.100.2", 4789 }, 65, 2, 10, 15000 },
+	  { "192.168.100.1", 51234 }, { "192.168.100.2", 4789 }, 65, 2, 10, 15000,
+	  0, 4026532100u, 812, "curl" },
 	{ NS1, DECAP, VXLAN, 6, 17, 42, { "10.244.2.3", 8080 }, { "10.244.1.2", 40000 },
-	  { "192.168.100.2", 39999 }, { "192.168.100.1", 4789 }, 64, 3, 8, 9000 },
+	  { "192.168.100.2", 39999 }, { "192.168.100.1", 4789 }, 64, 3, 8, 9000,
+	  0, 4026532100u, 0, NULL },
+	/* a VIP's DNAT: original to the VIP, reply from the backend */
+	{ NS1, NAT, 0, 6, 6, 0, { "10.244.1.2", 40001 }, { "10.96.0.10", 80 },
+	  { "10.244.2.3", 8080 }, { "10.244.1.2", 40001 }, 5, 2.5, 12, 2400,
+	  CROSSLAT_MAP_NAT_DST, 4026532100u, 813, "wget" },
 	{ NS1, ENCAP, GENEVE, 17, 17, 7, { "fd00::1", 5353 }, { "fd00::2", 53 },
 	  { "2001:db8::1", 12345 }, { "2001:db8::2", 6081 }, 10, 1, 3, 450 },
 	{ NS1, ENCAP, IPIP, 1, 4, 0, { "10.244.1.2", -1 }, { "10.244.3.4", -1 },
@@ -128,8 +139,19 @@ static size_t put_map(char *at, uint32_t seq, uint16_t flags, const struct mappi
 	mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_NETNS_INUM, m->inum);
 	mnl_attr_put_u8(nlh, CROSSLAT_MAP_A_DIR, m->dir);
 	mnl_attr_put_u8(nlh, CROSSLAT_MAP_A_TUNNEL, m->tunnel);
-	if (m->tunnel != IPIP && !broken)
+	if (m->dir == NAT)
+		mnl_attr_put_u8(nlh, CROSSLAT_MAP_A_NAT, m->nat);
+	else if (m->tunnel != IPIP && !broken)
 		mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_VNI, m->vni);
+	if (m->pod_inum) {
+		mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_POD_NETNS_COOKIE, 100);
+		mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_POD_NETNS_INUM, m->pod_inum);
+		mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_POD_CGROUP_ID, 987654321);
+	}
+	if (m->pod_pid) {
+		mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_POD_PID, m->pod_pid);
+		mnl_attr_put_strz(nlh, CROSSLAT_MAP_A_POD_COMM, m->pod_comm);
+	}
 	put_tuple(nlh, CROSSLAT_MAP_A_INNER, m->inner_proto, &m->isrc, &m->idst);
 	put_tuple(nlh, CROSSLAT_MAP_A_OUTER, m->outer_proto, &m->osrc, &m->odst);
 	mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_FIRST_NS, ago(m->age_s));

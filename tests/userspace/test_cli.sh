@@ -174,11 +174,11 @@ expect thresh_port_zero		2 "invalid port '0'"		threshold set 20ms --port 0
 expect thresh_netns_bad		2 'invalid inode number'	threshold del --netns 12x
 
 # map: help, usage errors and TUPLE syntax.
-expect help_map			0 'map \[--json\] \[--inner TUPLE\] \[--outer TUPLE\] \[--netns NS\] \[--tunnel vxlan\|geneve\|ipip\] \[--limit N\]' --help
+expect help_map			0 'map \[--json\] \[--inner TUPLE\] \[--outer TUPLE\] \[--netns NS\] \[--tunnel vxlan\|geneve\|ipip\|nat\] \[--limit N\]' --help
 expect help_tuple_grammar	0 'TUPLE +\[PROTO/\]SRC>DST'	help
 expect help_tuple_any		0 "'\*>10\.244\.2\.3:8080'"	help
 expect help_map_examples	0 "map --outer '192\.168\.100\.1>192\.168\.100\.2:4789'" --help
-expect help_map_json_schema	0 'vni \(null for ipip\), inner and outer \(tuples\)' --help
+expect help_map_json_schema	0 'vni \(null for ipip and nat\), inner and outer \(tuples\), pod,' --help
 expect map_extra_arg		2 'usage: crosslatctl map'	map now
 expect map_no_sort		2 'map: --sort is not an option' map --sort srtt
 expect map_no_port		2 'map: --port is not an option' map --port 80
@@ -186,8 +186,8 @@ expect map_no_addr		2 'map: --addr is not an option' map --addr 10.0.0.0/8
 expect flows_no_inner		2 'flows: --inner is not an option' flows --inner '>'
 expect thresh_no_outer		2 'threshold: --outer is not an option' threshold list --outer '>'
 expect stats_no_tunnel		2 'stats: --tunnel is not an option' stats --tunnel vxlan
-expect map_tunnel_unknown	2 "unknown tunnel type 'gre' \(vxlan, geneve or ipip\)" map --tunnel gre
-expect map_tunnel_case		2 'unknown tunnel type'		map --tunnel VXLAN
+expect map_tunnel_unknown	2 "unknown type 'gre' \(vxlan, geneve, ipip or nat\)" map --tunnel gre
+expect map_tunnel_case		2 'unknown type'		map --tunnel VXLAN
 expect map_tunnel_missing	2 "option '--tunnel' needs a value" map --tunnel
 expect map_inner_missing	2 "option '--inner' needs a value" map --inner
 expect map_inner_twice		2 "'--inner' given twice"	map --inner '>' --inner '*>*'
@@ -329,14 +329,14 @@ else
 	done
 	expect map_filters_not_loaded	1 'not loaded'	map --json --inner 'tcp/>10.0.0.2:80' \
 					--outer 'udp/>:4789' --netns 4026531840 --tunnel vxlan --limit 5
-	for t in vxlan geneve ipip; do
+	for t in vxlan geneve ipip nat; do
 		expect "map_tunnel_${t}_not_loaded" 1 'not loaded'	map --tunnel "$t"
 	done
 fi
 
 # map against a fake "crosslat" family: a preloaded library stands in for the kernel's
 # netlink socket (socket, bind, getsockname, setsockopt, send) and answers MAP_GET with
-# five mappings, one of them twice (the second copy older, in another datagram), or, by
+# six mappings (five tunnel ones, one NAT; three with their pod), one of them twice (the second copy older, in another datagram), or, by
 # CROSSLAT_FAKE_MAP: eopnotsupp (crosslat_map not loaded), bad (a VXLAN mapping without
 # its VNI), intr (every dump flagged inconsistent). Other commands get EOPNOTSUPP.
 fake_so=$tmp/fake_genl.so
@@ -386,18 +386,18 @@ else
 	json_is() { jq -e "$1" "$out" >/dev/null; }
 
 	fake_expect data map_fake_table 0 \
-		'^ +NETNS  DIR    TUNNEL  VNI  INNER +OUTER +PACKETS +BYTES +AGE +LAST_SEEN$' map
-	check map_fake_rows "5 mappings expected (one of 6 entries repeats)" [ "$(rows)" -eq 5 ]
+		'^ +NETNS  DIR    TUNNEL  VNI  INNER +OUTER +POD +PACKETS +BYTES +AGE +LAST_SEEN$' map
+	check map_fake_rows "6 mappings expected (one of 7 entries repeats)" [ "$(rows)" -eq 6 ]
 	check map_fake_aligned "rows of unequal widths" \
 		[ "$(awk '{ print length }' "$out" | sort -u | wc -l)" -eq 1 ]
 	check map_fake_order "most recently seen first" \
 		grep -qE '^ *4026531840 +encap +geneve +7 +udp/\[fd00::1\]:5353>\[fd00::2\]:53 ' \
 		<(sed -n 2p "$out")
 	fake_expect data map_fake_row 0 \
-		'^ *4026531840  encap  ipip +-  icmp/10\.244\.1\.2>10\.244\.3\.4 +ipip/192\.168\.100\.1>192\.168\.100\.3 +100 +8\.4MB +[0-9a-z]+ +2m0[0-9]s ago$' \
+		'^ *4026531840  encap  ipip +-  icmp/10\.244\.1\.2>10\.244\.3\.4 +ipip/192\.168\.100\.1>192\.168\.100\.3 +- +100 +8\.4MB +[0-9a-z]+ +2m0[0-9]s ago$' \
 		map
 	fake_expect data map_fake_last_seen 0 \
-		'^ *4026532000  decap  ipip +-  tcp/\[fd00::1\]:80>\[fd00::2\]:5000  ipv6/192\.168\.100\.3>192\.168\.100\.1 +7 +1\.2kB +[0-9a-z.]+ +1\.[5-9]s ago$' \
+		'^ *4026532000  decap  ipip +-  tcp/\[fd00::1\]:80>\[fd00::2\]:5000  ipv6/192\.168\.100\.3>192\.168\.100\.1 +- +7 +1\.2kB +[0-9a-z.]+ +1\.[5-9]s ago$' \
 		map --netns 4026532000
 
 	fake data map --json
@@ -411,11 +411,11 @@ else
 	fi
 	if command -v jq >/dev/null; then
 		check map_fake_json_keys "keys differ" json_is \
-			'map(keys_unsorted) | unique == [["netns_inum","netns_cookie","dir","tunnel","vni","inner","outer","first_ns","last_ns","packets","bytes"]]'
+			'map(keys_unsorted) | unique == [["netns_inum","netns_cookie","dir","tunnel","nat","vni","inner","outer","pod","first_ns","last_ns","packets","bytes"]]'
 		check map_fake_json_tuple_keys "tuple keys differ" json_is \
 			'[.[] | .inner, .outer | keys_unsorted] | unique == [["family","proto","saddr","sport","daddr","dport"]]'
 		check map_fake_json_values "values differ" json_is '
-			length == 5 and all(.[]; .first_ns <= .last_ns) and
+			length == 6 and all(.[]; .first_ns <= .last_ns) and
 			(.[] | select(.tunnel == "ipip" and .dir == "encap") |
 			 .vni == null and .netns_cookie == 1 and .packets == 100 and .bytes == 8400000 and
 			 .inner == {family: "ipv4", proto: "icmp", saddr: "10.244.1.2", sport: null,
@@ -426,7 +426,16 @@ else
 			 .inner.proto == "udp" and .inner.saddr == "fd00::1" and
 			 .outer.daddr == "2001:db8::2" and .outer.dport == 6081) and
 			(.[] | select(.tunnel == "ipip" and .dir == "decap") | .outer.proto == "ipv6" and
-			 .inner.proto == "tcp" and .netns_inum == 4026532000)'
+			 .inner.proto == "tcp" and .netns_inum == 4026532000 and .pod == null) and
+			(.[] | select(.dir == "nat") | .tunnel == null and .nat == "dnat" and
+			 .vni == null and .inner.daddr == "10.96.0.10" and .inner.dport == 80 and
+			 .outer.saddr == "10.244.2.3" and .outer.sport == 8080 and
+			 .pod == {netns_inum: 4026532100, netns_cookie: 100, cgroup_id: 987654321,
+				  cgroup: null, pid: 813, comm: "wget"}) and
+			(.[] | select(.tunnel == "vxlan" and .dir == "encap") | .pod.pid == 812 and
+			 .pod.comm == "curl" and .nat == null) and
+			(.[] | select(.tunnel == "vxlan" and .dir == "decap") | .pod.pid == null and
+			 .pod.comm == null and .pod.netns_inum == 4026532100)'
 		check map_fake_dedupe "the newer copy of the repeated mapping expected" json_is \
 			'[.[] | select(.inner.sport == 40000)] | length == 1 and .[0].packets == 10 and
 			 .[0].outer.sport == 51234 and .[0].dir == "encap"'
@@ -457,8 +466,8 @@ else
 		filter_count 1 --inner 'tcp/10.244.1.2:40000>10.244.2.3:8080'
 		filter_count 0 --inner 'udp/10.244.1.2:40000>10.244.2.3:8080'
 		filter_count 0 --inner '10.244.2.3:8080>10.244.1.2:40000' --tunnel ipip
-		filter_count 3 --inner 'tcp/>'
-		filter_count 3 --inner '6/*>*'
+		filter_count 4 --inner 'tcp/>'
+		filter_count 4 --inner '6/*>*'
 		filter_count 1 --inner '17/>'
 		filter_count 1 --inner '*:40000>*'
 		filter_count 1 --inner ':8080>'
@@ -468,13 +477,16 @@ else
 		filter_count 1 --inner '[fd00::1]:80>[fd00::2]:5000'
 		filter_count 1 --inner '[fd00::1]:*>[fd00::2]:5000'
 		filter_count 0 --inner '[fd00::2]:5000>[fd00::1]:80'	# the other direction
-		filter_count 5 --inner '>'
-		filter_count 5 --inner '*/*>*' --outer '*>*'
+		filter_count 6 --inner '>'
+		filter_count 6 --inner '*/*>*' --outer '*>*'
 		filter_count 2 --tunnel vxlan
 		filter_count 1 --tunnel geneve
 		filter_count 2 --tunnel ipip
+		filter_count 1 --tunnel nat
+		filter_count 1 --inner '>10.96.0.10:80'			# which backend serves the VIP
+		filter_count 1 --outer 'tcp/10.244.2.3:8080>*'
 		filter_count 1 --netns 4026532000
-		filter_count 4 --netns 'net:[4026531840]'
+		filter_count 5 --netns 'net:[4026531840]'
 		filter_count 0 --netns 1
 		filter_count 2 --limit 2
 		filter_count 1 --inner '10.244.1.2>*' --tunnel vxlan --limit 1

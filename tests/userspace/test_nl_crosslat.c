@@ -2051,7 +2051,47 @@ struct map_build {
 	bool vni_always;		/* VNI even for IPIP */
 	bool reverse;			/* highest type first */
 	struct tuple_build inner, outer;
+	/* Attributes outside map_kind, put after it: CROSSLAT_MAP_A_NAT and the pod's. */
+	bool nat_attr;			/* NAT with value nat (default for DIR_NAT) */
+	uint8_t nat;
+	bool pod, pid;			/* POD_NETNS_*, CGROUP_ID; POD_PID and POD_COMM */
+	uint64_t extra_omit;		/* of those, CROSSLAT_MAP_A_* left out */
+	const void *comm;		/* NULL: "curl" with its NUL */
+	unsigned int comm_len;
 };
+
+#define POD_COOKIE	0x1122334455667788ULL
+#define POD_INUM	0xf0000001u
+#define POD_CGROUP	0x123456789ULL
+#define POD_PID		4242u
+
+static bool build_nat(const struct map_build *b)
+{
+	return b->dir == CROSSLAT_MAP_DIR_NAT;
+}
+
+/* The NAT and pod attributes b asks for, at the end of the map nest. */
+static void put_map_extras(struct nlmsghdr *nlh, const struct map_build *b)
+{
+	static const char curl[] = "curl";
+
+#define EXTRA(type)	(!(b->extra_omit & BIT64(type)))
+	if ((b->nat_attr || build_nat(b)) && EXTRA(CROSSLAT_MAP_A_NAT))
+		mnl_attr_put_u8(nlh, CROSSLAT_MAP_A_NAT,
+				b->nat_attr ? b->nat : CROSSLAT_MAP_NAT_DST);
+	if (b->pod && EXTRA(CROSSLAT_MAP_A_POD_NETNS_COOKIE))
+		mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_POD_NETNS_COOKIE, POD_COOKIE);
+	if (b->pod && EXTRA(CROSSLAT_MAP_A_POD_NETNS_INUM))
+		mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_POD_NETNS_INUM, POD_INUM);
+	if (b->pod && EXTRA(CROSSLAT_MAP_A_POD_CGROUP_ID))
+		mnl_attr_put_u64(nlh, CROSSLAT_MAP_A_POD_CGROUP_ID, POD_CGROUP);
+	if (b->pid && EXTRA(CROSSLAT_MAP_A_POD_PID))
+		mnl_attr_put_u32(nlh, CROSSLAT_MAP_A_POD_PID, POD_PID);
+	if (b->pid && EXTRA(CROSSLAT_MAP_A_POD_COMM))
+		mnl_attr_put(nlh, CROSSLAT_MAP_A_POD_COMM, b->comm ? b->comm_len : sizeof(curl),
+			     b->comm ? b->comm : curl);
+#undef EXTRA
+}
 
 static uint8_t build_tunnel(const struct map_build *b)
 {
@@ -2151,8 +2191,10 @@ static void put_map_attr(struct nlmsghdr *nlh, unsigned int type, const struct m
 	switch (map_kind[type]) {
 	case K_U8:
 		size = 1;
-		payload[0] = type == CROSSLAT_MAP_A_DIR ? (b->dir ? b->dir : CROSSLAT_MAP_DIR_ENCAP) :
-			     build_tunnel(b);
+		if (type == CROSSLAT_MAP_A_DIR)
+			payload[0] = b->dir ? b->dir : CROSSLAT_MAP_DIR_ENCAP;
+		else
+			payload[0] = build_nat(b) ? b->tunnel : build_tunnel(b);
 		break;
 	case K_U32:
 		size = 4;
@@ -2192,13 +2234,14 @@ static struct nlmsghdr *map_msg(const struct map_build *b)
 		type = b->reverse ? ARRAY_SIZE(map_kind) - 1 - i : i;
 		if (!map_kind[type] || (b->omit & BIT64(type)))
 			continue;
-		if (type == CROSSLAT_MAP_A_VNI && build_tunnel(b) == CROSSLAT_MAP_TUNNEL_IPIP &&
-		    !b->vni_always)
+		if (type == CROSSLAT_MAP_A_VNI && !b->vni_always &&
+		    (build_nat(b) || build_tunnel(b) == CROSSLAT_MAP_TUNNEL_IPIP))
 			continue;
 		put_map_attr(nlh, type, b);
 		if (type == b->dup)
 			put_map_attr(nlh, type, b);
 	}
+	put_map_extras(nlh, b);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -2298,6 +2341,111 @@ static int map_valid_ipv6(void)
 	CHECK_EQ(map_parse_build(&b), 0);
 	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_TCP, false, true), 0);
 	CHECK_EQ(check_tuple(&map.outer, AF_INET6, IPPROTO_IPIP, true, false), 0);
+	return 0;
+}
+
+/* A NAT mapping: conntrack's original and reply tuples, the translation, no tunnel. */
+static int map_nat(void)
+{
+	struct map_build b = { .dir = CROSSLAT_MAP_DIR_NAT, .outer = { .proto = IPPROTO_TCP } };
+
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(check_map_base(&map), 0);
+	CHECK_EQ(map.dir, CROSSLAT_MAP_DIR_NAT);
+	CHECK_EQ(map.tunnel, 0);
+	CHECK_EQ(map.vni, 0);
+	CHECK_EQ(map.nat, CROSSLAT_MAP_NAT_DST);
+	CHECK(!map.pod_known);
+	CHECK_EQ(check_tuple(&map.inner, AF_INET, IPPROTO_TCP, false, true), 0);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET, IPPROTO_TCP, true, true), 0);
+	b.nat_attr = true;
+	b.nat = CROSSLAT_MAP_NAT_SRC | CROSSLAT_MAP_NAT_DST;
+	b.inner = (struct tuple_build){ .family = AF_INET6, .proto = IPPROTO_UDP };
+	b.outer = (struct tuple_build){ .family = AF_INET6, .proto = IPPROTO_UDP };
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(map.nat, CROSSLAT_MAP_NAT_SRC | CROSSLAT_MAP_NAT_DST);
+	CHECK_EQ(check_tuple(&map.outer, AF_INET6, IPPROTO_UDP, true, true), 0);
+
+	/* No translation, an unknown one, none said; a tunnel, a VNI; tuples that differ. */
+	b = (struct map_build){ .dir = CROSSLAT_MAP_DIR_NAT, .outer = { .proto = IPPROTO_TCP } };
+	b.nat_attr = true;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.nat = 4;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.nat_attr = false;
+	b.extra_omit = BIT64(CROSSLAT_MAP_A_NAT);
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.extra_omit = 0;
+	b.dir = CROSSLAT_MAP_DIR_ENCAP;
+	b.tunnel = CROSSLAT_MAP_TUNNEL_IPIP;
+	b.outer.proto = 0;
+	CHECK_EQ(map_parse_build(&b), 0);	/* (the same mapping as a tunnel is valid) */
+	b = (struct map_build){ .dir = CROSSLAT_MAP_DIR_NAT, .outer = { .proto = IPPROTO_TCP },
+				.tunnel = CROSSLAT_MAP_TUNNEL_VXLAN };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.tunnel = 0;
+	b.vni_always = true;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.vni_always = false;
+	b.outer.proto = IPPROTO_UDP;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.outer = (struct tuple_build){ .proto = IPPROTO_TCP, .family = AF_INET6 };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.inner = (struct tuple_build){ .proto = IPPROTO_ICMP };
+	b.outer = (struct tuple_build){ .proto = IPPROTO_ICMP };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	/* A tunnel with a translation. */
+	b = (struct map_build){ .nat_attr = true, .nat = CROSSLAT_MAP_NAT_DST };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	return 0;
+}
+
+/* The pod: namespace and cgroup all together, the process only with them. */
+static int map_pod(void)
+{
+	static const char long_comm[17] = "0123456789abcdef";
+	static const char unterminated[4] = { 'c', 'u', 'r', 'l' };
+	struct map_build b = { .pod = true };
+	unsigned int type;
+
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK(map.pod_known);
+	CHECK(map.pod.netns_cookie == POD_COOKIE);
+	CHECK_EQ(map.pod.netns_inum, POD_INUM);
+	CHECK(map.pod.cgroup_id == POD_CGROUP);
+	CHECK_EQ(map.pod.pid, 0);
+	CHECK_EQ(map.pod.comm[0], 0);
+	b.pid = true;
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK_EQ(map.pod.pid, POD_PID);
+	CHECK(!strcmp(map.pod.comm, "curl"));
+	b = (struct map_build){ .pod = true, .pid = true, .comm = long_comm + 1,
+				.comm_len = 16 };		/* 15 characters, the most */
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK(!strcmp(map.pod.comm, long_comm + 1));
+	b = (struct map_build){ .dir = CROSSLAT_MAP_DIR_NAT, .outer = { .proto = IPPROTO_TCP },
+				.pod = true, .pid = true };
+	CHECK_EQ(map_parse_build(&b), 0);
+	CHECK(map.pod_known && map.pod.pid == POD_PID);
+
+	for (type = CROSSLAT_MAP_A_POD_NETNS_COOKIE; type <= CROSSLAT_MAP_A_POD_COMM; type++) {
+		b = (struct map_build){ .pod = true, .pid = true, .extra_omit = BIT64(type) };
+		if (map_parse_build(&b) != -EBADMSG) {
+			fprintf(stderr, "# pod without type %u not refused\n", type);
+			return -1;
+		}
+	}
+	b = (struct map_build){ .pid = true };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b = (struct map_build){ .pod = true, .pid = true, .comm = long_comm, .comm_len = 17 };
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.comm = unterminated;
+	b.comm_len = sizeof(unterminated);
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	b.comm = "";
+	b.comm_len = 0;
+	CHECK_EQ(map_parse_build(&b), -EBADMSG);
+	CHECK(!map.pod_known && !map.pod.pid);	/* a refused message leaves nothing behind */
 	return 0;
 }
 
@@ -3037,6 +3185,8 @@ static const struct test tests[] = {
 	{ "nl_crosslat_get_stats_over_socket",		stats_over_socket },
 	{ "nl_crosslat_parse_map_valid_vxlan",		map_valid_vxlan },
 	{ "nl_crosslat_parse_map_valid_ipv6",		map_valid_ipv6 },
+	{ "nl_crosslat_parse_map_nat",			map_nat },
+	{ "nl_crosslat_parse_map_pod",			map_pod },
 	{ "nl_crosslat_parse_map_missing_ports",	map_missing_ports },
 	{ "nl_crosslat_parse_map_bad_sizes",		map_bad_sizes },
 	{ "nl_crosslat_parse_map_missing_required",	map_missing_required },

@@ -37,7 +37,13 @@
 	ctf_array(u8, out_saddr, tp_locvar->out_saddr, 16)			\
 	ctf_array(u8, out_daddr, tp_locvar->out_daddr, 16)			\
 	ctf_integer(u16, out_sport, (r)->outer.sport)				\
-	ctf_integer(u16, out_dport, (r)->outer.dport)
+	ctf_integer(u16, out_dport, (r)->outer.dport)				\
+	ctf_integer(u8, nat, (r)->nat)						\
+	ctf_integer(u64, pod_netns_cookie, (r)->pod.netns_cookie)		\
+	ctf_integer(u32, pod_netns_inum, (r)->pod.netns_inum)			\
+	ctf_integer(u64, pod_cgroup_id, (r)->pod.cgroup_id)			\
+	ctf_integer(u32, pod_pid, (r)->pod.pid)					\
+	ctf_array_text(char, pod_comm, (r)->pod.comm, 16)
 
 LTTNG_TRACEPOINT_EVENT_CODE(crosslat_map_add,
 	TP_PROTO(const struct crosslat_map_report *r, u8 reason),

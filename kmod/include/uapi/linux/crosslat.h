@@ -33,6 +33,12 @@
  * (VXLAN, GENEVE, IP-in-IP) and records, per inner (pod) 5-tuple and direction, the outer
  * (underlay) tuple that carried it: outer addresses, outer UDP ports (VXLAN/GENEVE), the
  * VNI. Each tuple is a CROSSLAT_TUPLE_A_* nest, directional, as on the wire.
+ * A namespace that NATs a connection (conntrack: a service VIP's DNAT, a MASQUERADE) has a
+ * mapping of direction CROSSLAT_MAP_DIR_NAT: INNER is conntrack's original tuple (what the
+ * pod sent, e.g. to the VIP) and OUTER its reply tuple (what comes back over the network).
+ * Mappings name the pod at the namespace's end of the flow (CROSSLAT_MAP_A_POD_*) once its
+ * socket is known: the namespace, cgroup and process of the socket that opened the flow
+ * (TCP from its SYN or SYN-ACK, UDP from any datagram), found through the NAT, if any.
  *
  * Thresholds. A rule's selector is any combination of a network namespace (its inode
  * number, as in /proc/<pid>/ns/net), a remote address prefix (family + address + length)
@@ -115,6 +121,11 @@ enum crosslat_stat {
 	CROSSLAT_STAT_MAP_PARSE_ERRORS,	/* malformed encapsulated packets: ignored */
 	CROSSLAT_STAT_MAP_NESTED,	/* tunnels inside tunnels: mapped to the middle layer */
 	CROSSLAT_STAT_MAP_OUTER_CHANGES,	/* a mapping's outer tuple changed (reroute, rehash) */
+	CROSSLAT_STAT_MAP_NAT_PACKETS,	/* packets of NATed connections accounted */
+	CROSSLAT_STAT_MAP_PODS_RESOLVED,	/* mappings that found the socket of their pod */
+	CROSSLAT_STAT_MAP_PODS_UNRESOLVED,	/* mappings that stopped looking for it */
+	CROSSLAT_STAT_MAP_ENDPOINTS,	/* pod sockets remembered for attribution (gauge) */
+	CROSSLAT_STAT_MAP_ENDPOINT_DROPS,	/* pod sockets not remembered: table full or no memory */
 	__CROSSLAT_STAT_MAX
 };
 #define CROSSLAT_STAT_MAX (__CROSSLAT_STAT_MAX - 1)
@@ -214,7 +225,12 @@ enum crosslat_map_dir {
 	CROSSLAT_MAP_DIR_UNSPEC,
 	CROSSLAT_MAP_DIR_ENCAP,		/* sent: the namespace encapsulated them (LOCAL_OUT) */
 	CROSSLAT_MAP_DIR_DECAP,		/* received: it decapsulated them (LOCAL_IN) */
+	CROSSLAT_MAP_DIR_NAT,		/* a connection the namespace NATs (conntrack) */
 };
+
+/* CROSSLAT_MAP_A_NAT: which translations conntrack applies to the connection. */
+#define CROSSLAT_MAP_NAT_SRC	0x1	/* SNAT / MASQUERADE */
+#define CROSSLAT_MAP_NAT_DST	0x2	/* DNAT (a service VIP) */
 
 enum crosslat_map_attr {
 	CROSSLAT_MAP_A_UNSPEC,
@@ -230,6 +246,12 @@ enum crosslat_map_attr {
 	CROSSLAT_MAP_A_LAST_NS,		/* u64: latest packet */
 	CROSSLAT_MAP_A_PACKETS,		/* u64: encapsulated packets (wire segments) */
 	CROSSLAT_MAP_A_BYTES,		/* u64: outer IP bytes */
+	CROSSLAT_MAP_A_NAT,		/* u8: CROSSLAT_MAP_NAT_* (DIR_NAT only) */
+	CROSSLAT_MAP_A_POD_NETNS_COOKIE,	/* u64: the pod's namespace (its socket's), if known */
+	CROSSLAT_MAP_A_POD_NETNS_INUM,	/* u32 */
+	CROSSLAT_MAP_A_POD_CGROUP_ID,	/* u64: cgroup v2 id of the socket (the container) */
+	CROSSLAT_MAP_A_POD_PID,		/* u32: process that opened the flow, when seen */
+	CROSSLAT_MAP_A_POD_COMM,	/* string: its command name */
 	__CROSSLAT_MAP_A_MAX
 };
 #define CROSSLAT_MAP_A_MAX (__CROSSLAT_MAP_A_MAX - 1)
