@@ -72,6 +72,15 @@ void map_endpoint_packet(struct sk_buff *skb, const struct nf_hook_state *state)
 	const u8 *l4;
 	u8 proto;
 
+	/*
+	 * The steady path: a TCP socket past its handshake. Only a connecting socket sends a
+	 * SYN; a listener's SYN-ACK carries its request socket (or, with Fast Open, a child in
+	 * SYN_RECV).
+	 */
+	sk = skb->sk;
+	if (sk_fullsock(sk) && sk->sk_protocol == IPPROTO_TCP &&
+	    sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
+		return;
 	sk = endpoint_sock(skb);
 	if (!sk || (state->out && (state->out->flags & IFF_LOOPBACK)))
 		return;
