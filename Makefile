@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# crosslat top-level build: kernel modules (per target kernel), ust/, userspace/, checks.
+# crosslat top-level build: kernel modules (per target kernel), ust/, userspace/, analyze/,
+# checks.
 #
-#   make                 modules for KDIR + ust + userspace
+#   make                 modules for KDIR + ust + userspace + analyze
 #   make modules         kernel modules only (KDIR=... to pick a kernel build dir)
 #   make modules-debug   modules + KUnit suites + harness fixtures for the debug kernel
 #   make modules-6.12    compile-only check against Debian 12's 6.12 headers
+#   make analyze         crosslat-analyze, the offline trace analyzer (libbabeltrace2)
 #   make check           everything: deps, builds, unit, fuzz smoke, KUnit, VM tests
 #   make demo            the pipeline demo in a guest (scripts/demo)
 #   make fuzz            long libFuzzer runs (FUZZ_SECONDS per target)
@@ -46,10 +48,10 @@ define kmod_build
 	$(MAKE) -C $(1) M=$$out V=$(V) $$extra modules
 endef
 
-.PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace check demo fuzz \
-	bench bench-guest bench-map style install clean deps
+.PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace analyze check demo \
+	fuzz bench bench-guest bench-map style install clean deps
 
-all: modules ust userspace
+all: modules ust userspace analyze
 
 deps:
 	$(TOP)/scripts/deps all
@@ -72,6 +74,9 @@ ust:
 
 userspace: ust
 	$(MAKE) -C $(TOP)/userspace O=$(BUILD)/userspace
+
+analyze:
+	$(MAKE) -C $(TOP)/analyze O=$(BUILD)/analyze
 
 check:
 	$(TOP)/scripts/check
@@ -102,6 +107,7 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(BUILD)/kmod/$$rel INSTALL_MOD_DIR=updates/crosslat modules_install; \
 	depmod -a $$rel
 	$(MAKE) -C $(TOP)/userspace O=$(BUILD)/userspace install
+	$(MAKE) -C $(TOP)/analyze O=$(BUILD)/analyze install
 	$(MAKE) -C $(TOP)/ust O=$(BUILD)/ust install
 
 clean:

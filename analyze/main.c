@@ -1,0 +1,1071 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * crosslat-analyze: offline analysis of LTTng traces holding crosslat events (summary, flow
+ * table, RTT alerts, tunnel mappings).
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bt_source.h"
+#include "flows.h"
+#include "format.h"
+#include "maps.h"
+#include "record.h"
+#include "summary.h"
+#include "trace_find.h"
+
+#define PROG		"crosslat-analyze"
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Options a subcommand may accept. */
+enum {
+	OPT_JSON	= 1 << 0,
+	OPT_SORT	= 1 << 1,
+	OPT_LIMIT	= 1 << 2,
+};
+
+/* getopt_long values of the options without a short form. */
+enum {
+	LOPT_SORT = 256,
+	LOPT_LIMIT,
+};
+
+/* The tables a subcommand needs built while reading. */
+enum {
+	NEED_SUMMARY	= 1 << 0,
+	NEED_FLOWS	= 1 << 1,
+	NEED_MAPS	= 1 << 2,
+};
+
+struct analyze_opts {
+	bool json;			/* --json: one JSON document on stdout */
+	enum crosslat_flow_sort sort;	/* --sort */
+	unsigned long limit;		/* --limit; 0: all */
+	unsigned int given;		/* OPT_* seen on the command line */
+};
+
+static const struct analyze_opts default_opts = {
+	.json	= false,
+	.sort	= CROSSLAT_FLOW_SORT_SRTT,
+	.limit	= 0,
+	.given	= 0,
+};
+
+/* Everything read from the traces. */
+struct analysis {
+	unsigned int needs;		/* NEED_* */
+	struct crosslat_summary summary;
+	struct crosslat_flows flows;
+	struct crosslat_maps maps;
+	const struct crosslat_trace_info *traces;
+	size_t nr_traces;
+	uint64_t events;
+	bool progress;			/* stderr is a terminal */
+	bool progress_shown;
+	struct timespec progress_at;	/* last shown, or when reading started */
+};
+
+struct subcmd {
+	const char *name;
+	const char *synopsis;
+	const char *summary;
+	unsigned int opts;	/* OPT_* it accepts */
+	unsigned int needs;	/* NEED_* */
+	int (*print)(const struct analysis *a, const struct analyze_opts *opts);
+};
+
+static int print_summary(const struct analysis *a, const struct analyze_opts *opts);
+static int print_flows(const struct analysis *a, const struct analyze_opts *opts);
+static int print_alerts(const struct analysis *a, const struct analyze_opts *opts);
+static int print_maps(const struct analysis *a, const struct analyze_opts *opts);
+
+static const struct subcmd subcmds[] = {
+	{ "summary", "[--json] TRACE...",
+	  "traces read, events per name, time span, events the tracer discarded",
+	  OPT_JSON, NEED_SUMMARY, print_summary },
+	{ "flows", "[--json] [--sort KEY] [--limit N] TRACE...",
+	  "one row per TCP flow: RTT, retransmits, bytes, alerts (crosslat_rtt events)",
+	  OPT_JSON | OPT_SORT | OPT_LIMIT, NEED_FLOWS, print_flows },
+	{ "alerts", "[--json] [--limit N] TRACE...",
+	  "every crosslat_rtt_alert: time, flow, smoothed RTT, threshold",
+	  OPT_JSON | OPT_LIMIT, NEED_FLOWS, print_alerts },
+	{ "map", "[--json] [--limit N] TRACE...",
+	  "tunnel and NAT mappings seen (crosslat_map_add, crosslat_map_del)",
+	  OPT_JSON | OPT_LIMIT, NEED_MAPS, print_maps },
+};
+
+static const struct option long_options[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "sort",	required_argument,	NULL, LOPT_SORT },
+	{ "limit",	required_argument,	NULL, LOPT_LIMIT },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f,
+		"NAME\n"
+		"  " PROG " - offline analysis of LTTng traces holding crosslat events\n"
+		"\n"
+		"SYNOPSIS\n"
+		"  " PROG " COMMAND [OPTIONS] TRACE...\n"
+		"\n"
+		"COMMANDS\n");
+	for (i = 0; i < ARRAY_SIZE(subcmds); i++)
+		fprintf(f, "  %s %s\n      %s\n", subcmds[i].name, subcmds[i].synopsis,
+			subcmds[i].summary);
+	fprintf(f,
+		"  help\n"
+		"      show this help\n"
+		"\n"
+		"OPTIONS\n"
+		"  -j, --json        one JSON document on stdout instead of text\n"
+		"      --sort KEY    flows order, largest first: srtt (default), rtt_max, bytes\n"
+		"                    (out + in), retrans, alerts; or time (first seen, oldest\n"
+		"                    first). Flows without the value come last\n"
+		"      --limit N     print the first N rows (after sorting)\n"
+		"  -h, --help        show this help\n"
+		"\n"
+		"ARGUMENTS\n"
+		"  TRACE  a CTF trace directory (the one holding a 'metadata' file), or any\n"
+		"         directory above traces: an LTTng session directory with kernel/ and\n"
+		"         ust/ is searched for every directory holding a 'metadata' file\n"
+		"\n"
+		"DESCRIPTION\n"
+		"  Reads the traces with libbabeltrace2 (src.ctf.fs per trace, merged in time\n"
+		"  order by flt.utils.muxer), like `babeltrace2 TRACE...` would, and builds\n"
+		"  tables from the crosslat events in them. Several traces (hosts) may be given;\n"
+		"  flows and mappings are kept apart per trace. On a terminal a progress line is\n"
+		"  shown on stderr while reading.\n"
+		"\n"
+		"  summary counts events per name over all traces, and per trace its streams,\n"
+		"  events and the events the tracer discarded (ring buffer full: the tables are\n"
+		"  then incomplete). Times are the traces' clocks, UTC.\n"
+		"\n"
+		"  flows lists the TCP flows of crosslat_rtt_flow_stats and crosslat_rtt_alert\n"
+		"  events, with the figures of each flow's latest crosslat_rtt_flow_stats (they\n"
+		"  are cumulative), or of its alerts when the trace has no flow_stats for it. A\n"
+		"  flow_stats with another first-packet time starts a new row (the kernel evicted\n"
+		"  or restarted the tuple). Columns: NETNS inode; LOCAL and REMOTE endpoints;\n"
+		"  SRTT_MS, MIN_MS, MAX_MS and SAMPLES of the RTT; RETRANS segments; BYTES_OUT\n"
+		"  and BYTES_IN of TCP payload; THRESH_MS, the alert threshold; ALERTS, the\n"
+		"  crosslat_rtt_alert events in the trace; STATE open, closed, evicted, reused\n"
+		"  (restarted by a SYN), or - without flow_stats. \"-\": not known. HOST is\n"
+		"  added when several traces are read.\n"
+		"\n"
+		"  alerts lists the crosslat_rtt_alert events in time order: TIME (UTC), the\n"
+		"  flow, SRTT_MS the smoothed RTT compared with THRESH_MS, RTT_MS the sample that\n"
+		"  moved it, CROSSING (yes: it was at or below the threshold before) and\n"
+		"  SUPPRESSED, crossings held back by the rate limit since the previous alert.\n"
+		"\n"
+		"  map lists the mappings of crosslat_map_add and crosslat_map_del events in the\n"
+		"  order first seen: NETNS; DIR encap, decap or nat; TUNNEL; VNI; INNER (pod)\n"
+		"  and OUTER (underlay, or NAT reply) tuples; NAT snat, dnat; POD, the pod's\n"
+		"  comm/pid, or its netns inode when no process was seen; PACKETS and BYTES\n"
+		"  totals of its crosslat_map_del; STATE live or deleted. Fields a crosslat_map\n"
+		"  version does not record are shown as \"-\".\n"
+		"\n"
+		"JSON OUTPUT\n"
+		"  Integers unless said; trace times (*_ns of events) in ns from the clock's\n"
+		"  origin (the Unix epoch for LTTng: beyond 2^53, so read them with a parser\n"
+		"  that keeps 64-bit integers, not jq 1.6); first_ns, last_ns of flows and\n"
+		"  mappings in the traced host's CLOCK_MONOTONIC; null: not known.\n"
+		"  summary: {traces: [{path, hostname, domain (strings or null), streams,\n"
+		"    events, discarded_events, discarded_packets}], events, untimed_events,\n"
+		"    first_ns, last_ns, duration_ns, events_by_name: {NAME: count}}\n"
+		"  flows: an array, one object per flow: trace (path), hostname, netns_inum,\n"
+		"    netns_cookie, family (\"ipv4\" or \"ipv6\"), laddr, raddr (strings), lport,\n"
+		"    rport, first_ns, last_ns, srtt_ns, rtt_min_ns, rtt_max_ns, rtt_last_ns,\n"
+		"    rtt_samples, app_avg_ns, app_max_ns, app_samples, bytes_out, bytes_in,\n"
+		"    pkts_out, pkts_in, retrans_segs, retrans_bytes, throughput_out,\n"
+		"    throughput_in, thresh_ns, alerts (the kernel's count), alert_events,\n"
+		"    stats_events, closed (boolean), reason (\"periodic\", \"close\", \"evict\",\n"
+		"    \"reuse\": of the latest flow_stats), event_first_ns, event_last_ns\n"
+		"  alerts: an array, one object per alert: time_ns, trace, hostname, netns_inum,\n"
+		"    netns_cookie, family, laddr, lport, raddr, rport, srtt_ns, rtt_ns,\n"
+		"    thresh_ns, rtt_samples, retrans_segs, crossing (boolean), suppressed\n"
+		"  map: an array, one object per mapping: trace, hostname, netns_inum,\n"
+		"    netns_cookie, dir (\"encap\", \"decap\", \"nat\"), tunnel (\"vxlan\",\n"
+		"    \"geneve\", \"ipip\" or null), vni, nat (bits: 1 snat, 2 dnat), inner and\n"
+		"    outer (tuples {family, proto (\"tcp\", \"udp\", ... or the number as a\n"
+		"    string), saddr, sport, daddr, dport}), pod ({netns_cookie, netns_inum,\n"
+		"    cgroup_id, pid, comm}), adds, changes, dels, deleted (boolean), first_ns,\n"
+		"    last_ns, packets, bytes (of the latest crosslat_map_del), event_first_ns,\n"
+		"    event_last_ns\n"
+		"\n"
+		"EXIT STATUS\n"
+		"  0  success\n"
+		"  1  runtime error: no trace found, unreadable trace, babeltrace2 plugin missing\n"
+		"  2  bad invocation: unknown command or option, bad option value\n"
+		"\n"
+		"EXAMPLES\n"
+		"  " PROG " summary ~/lttng-traces/slow-requests-*\n"
+		"  " PROG " flows --sort srtt --limit 10 ~/lttng-traces/slow-requests-*/kernel\n"
+		"  " PROG " flows --json trace/ | jq '.[] | select(.lport == 443) | .srtt_ns'\n"
+		"  " PROG " alerts trace/ | less -S\n"
+		"  " PROG " alerts --json host1/ host2/ | jq 'group_by(.hostname) | map(length)'\n"
+		"  " PROG " map --json trace/ | jq '.[] | select(.dir == \"encap\")'\n");
+}
+
+static void usage_hint(void)
+{
+	fprintf(stderr, "Try '" PROG " --help'.\n");
+}
+
+static int parse_sort(const char *s, enum crosslat_flow_sort *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < CROSSLAT_FLOW_SORT_NR; i++) {
+		if (!strcmp(s, crosslat_flow_sort_names[i])) {
+			*key = i;
+			return 0;
+		}
+	}
+	fprintf(stderr, PROG ": --sort: unknown KEY '%s' (srtt, rtt_max, bytes, retrans, alerts, time)\n",
+		s);
+	return -1;
+}
+
+static int parse_limit(const char *s, unsigned long *limit)
+{
+	char *end;
+
+	errno = 0;
+	*limit = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || !*limit) {
+		fprintf(stderr, PROG ": --limit: N must be a whole number from 1, not '%s'\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static bool all_unix_epoch(const struct analysis *a);
+
+static void progress_clear(struct analysis *a)
+{
+	if (a->progress_shown)
+		fputs("\r\033[K", stderr);
+	a->progress_shown = false;
+}
+
+/*
+ * Checked every 64k events: shown once reading takes more than half a second, then updated
+ * at most 4 times a second.
+ */
+static void progress_show(struct analysis *a, const struct crosslat_record *r)
+{
+	char when[64] = "", t[40];
+	struct timespec now;
+	long elapsed_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed_ms = (now.tv_sec - a->progress_at.tv_sec) * 1000L +
+		     (now.tv_nsec - a->progress_at.tv_nsec) / 1000000L;
+	if (elapsed_ms < (a->progress_shown ? 250 : 500))
+		return;
+	a->progress_at = now;
+	if (r->has_ts)
+		snprintf(when, sizeof(when), ", at %s",
+			 crosslat_fmt_time(t, sizeof(t), r->ts_ns, all_unix_epoch(a), false));
+	fprintf(stderr, "\r\033[K" PROG ": %" PRIu64 " events read%s", a->events, when);
+	a->progress_shown = true;
+}
+
+static int on_record(const struct crosslat_record *r, void *arg)
+{
+	struct analysis *a = arg;
+	int rc;
+
+	if (a->needs & NEED_SUMMARY) {
+		rc = crosslat_summary_add(&a->summary, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_FLOWS) {
+		rc = crosslat_flows_add(&a->flows, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_MAPS) {
+		rc = crosslat_maps_add(&a->maps, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (!(++a->events & 0xffff) && a->progress)
+		progress_show(a, r);
+	return 0;
+}
+
+/* Finds the traces under paths[] into dirs; non-zero after explaining on stderr. */
+static int find_traces(char **paths, int n, struct crosslat_trace_dirs *dirs)
+{
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		rc = crosslat_trace_find(paths[i], dirs);
+		if (rc < 0) {
+			fprintf(stderr, PROG ": %s: %s\n", paths[i], strerror(-rc));
+			return -1;
+		}
+		if (!rc) {
+			fprintf(stderr, PROG ": %s: no CTF trace there (no directory holding a 'metadata' file)\n",
+				paths[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- output helpers --------------------------------------------------------------------- */
+
+static const char *family_name(uint8_t family)
+{
+	return family == 4 ? "ipv4" : "ipv6";
+}
+
+static void json_opt_u64(const char *key, bool has, uint64_t v)
+{
+	if (has)
+		printf(",\"%s\":%" PRIu64, key, v);
+	else
+		printf(",\"%s\":null", key);
+}
+
+/* A trace time: ns from the clock's origin, which may be negative. */
+static void json_opt_s64(const char *key, bool has, int64_t v)
+{
+	if (has)
+		printf(",\"%s\":%" PRId64, key, v);
+	else
+		printf(",\"%s\":null", key);
+}
+
+static void json_opt_str(const char *key, const char *s)
+{
+	printf(",\"%s\":", key);
+	if (s)
+		crosslat_json_str(stdout, s);
+	else
+		fputs("null", stdout);
+}
+
+/* ,"trace":PATH,"hostname":NAME of trace i. */
+static void json_trace(const struct analysis *a, uint32_t i)
+{
+	json_opt_str("trace", i < a->nr_traces ? a->traces[i].path : NULL);
+	json_opt_str("hostname", i < a->nr_traces ? a->traces[i].hostname : NULL);
+}
+
+/* A short name of trace i for the HOST column: its hostname, else "#i". */
+static const char *trace_label(const struct analysis *a, uint32_t i, char *buf, size_t len)
+{
+	if (i < a->nr_traces && a->traces[i].hostname)
+		snprintf(buf, len, "%s#%u", a->traces[i].hostname, i);
+	else
+		snprintf(buf, len, "#%u", i);
+	return buf;
+}
+
+/* Whether every trace's clock counts from the Unix epoch (dates can be printed). */
+static bool all_unix_epoch(const struct analysis *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nr_traces; i++)
+		if (!a->traces[i].unix_epoch)
+			return false;
+	return true;
+}
+
+static size_t rows(size_t nr, const struct analyze_opts *opts)
+{
+	return opts->limit && opts->limit < nr ? opts->limit : nr;
+}
+
+/* A cell array for nrows rows of ncols columns; NULL after saying so. */
+static char (*cells_alloc(size_t nrows, unsigned int ncols))[CROSSLAT_CELL_MAX]
+{
+	char (*cells)[CROSSLAT_CELL_MAX] = calloc(nrows ? nrows * ncols : 1, CROSSLAT_CELL_MAX);
+
+	if (!cells)
+		fprintf(stderr, PROG ": out of memory\n");
+	return cells;
+}
+
+/* ---- summary ---------------------------------------------------------------------------- */
+
+static int print_summary(const struct analysis *a, const struct analyze_opts *opts)
+{
+	static const struct crosslat_column trace_cols[] = {
+		{ "TRACE", false }, { "HOST", false }, { "DOMAIN", false }, { "STREAMS", true },
+		{ "EVENTS", true }, { "DISCARDED", true },
+	};
+	const struct crosslat_summary *s = &a->summary;
+	const struct crosslat_name_count **names = crosslat_summary_sorted(s);
+	bool timed = s->events > s->untimed, epoch = all_unix_epoch(a);
+	char (*cells)[CROSSLAT_CELL_MAX];
+	char buf[64];
+	size_t i;
+
+	if (s->nr && !names) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -ENOMEM;
+	}
+	if (opts->json) {
+		printf("{\"traces\":[");
+		for (i = 0; i < a->nr_traces; i++) {
+			const struct crosslat_trace_info *t = &a->traces[i];
+
+			printf("%s\n{\"path\":", i ? "," : "");
+			crosslat_json_str(stdout, t->path);
+			json_opt_str("hostname", t->hostname);
+			json_opt_str("domain", t->domain);
+			printf(",\"streams\":%" PRIu64 ",\"events\":%" PRIu64, t->streams,
+			       t->events);
+			printf(",\"discarded_events\":%" PRIu64, t->discarded_events);
+			printf(",\"discarded_packets\":%" PRIu64 "}", t->discarded_packets);
+		}
+		printf("],\n\"events\":%" PRIu64 ",\"untimed_events\":%" PRIu64, s->events,
+		       s->untimed);
+		json_opt_s64("first_ns", timed, s->first_ns);
+		json_opt_s64("last_ns", timed, s->last_ns);
+		json_opt_u64("duration_ns", timed, s->last_ns - s->first_ns);
+		printf(",\n\"events_by_name\":{");
+		for (i = 0; i < s->nr; i++) {
+			printf("%s\n", i ? "," : "");
+			crosslat_json_str(stdout, names[i]->name);
+			printf(":%" PRIu64, names[i]->count);
+		}
+		printf("\n}}\n");
+		free(names);
+		return 0;
+	}
+
+	cells = cells_alloc(a->nr_traces, ARRAY_SIZE(trace_cols));
+	if (!cells) {
+		free(names);
+		return -ENOMEM;
+	}
+	for (i = 0; i < a->nr_traces; i++) {
+		const struct crosslat_trace_info *t = &a->traces[i];
+		char (*c)[CROSSLAT_CELL_MAX] = cells + i * ARRAY_SIZE(trace_cols);
+
+		snprintf(c[0], CROSSLAT_CELL_MAX, "%s", t->path);
+		snprintf(c[1], CROSSLAT_CELL_MAX, "%s", t->hostname ? t->hostname : "-");
+		snprintf(c[2], CROSSLAT_CELL_MAX, "%s", t->domain ? t->domain : "-");
+		snprintf(c[3], CROSSLAT_CELL_MAX, "%" PRIu64, t->streams);
+		snprintf(c[4], CROSSLAT_CELL_MAX, "%" PRIu64, t->events);
+		snprintf(c[5], CROSSLAT_CELL_MAX, "%" PRIu64, t->discarded_events);
+	}
+	crosslat_table_print(stdout, trace_cols, ARRAY_SIZE(trace_cols),
+			     (const char *)cells, a->nr_traces);
+	free(cells);
+
+	printf("\nevents  %" PRIu64, s->events);
+	if (s->untimed)
+		printf(" (%" PRIu64 " without a timestamp)", s->untimed);
+	printf("\n");
+	if (timed) {
+		crosslat_fmt_time(buf, sizeof(buf), s->first_ns, epoch, true);
+		printf("first   %s%s\n", buf, epoch ? " UTC" : "");
+		crosslat_fmt_time(buf, sizeof(buf), s->last_ns, epoch, true);
+		printf("last    %s%s\n", buf, epoch ? " UTC" : "");
+		printf("span    %s s\n",
+		       crosslat_fmt_time(buf, sizeof(buf), s->last_ns - s->first_ns, false, false));
+	}
+	if (s->nr) {
+		static const struct crosslat_column name_cols[] = {
+			{ "EVENTS", true }, { "NAME", false },
+		};
+
+		cells = cells_alloc(s->nr, 2);
+		if (!cells) {
+			free(names);
+			return -ENOMEM;
+		}
+		for (i = 0; i < s->nr; i++) {
+			snprintf(cells[2 * i], CROSSLAT_CELL_MAX, "%" PRIu64, names[i]->count);
+			snprintf(cells[2 * i + 1], CROSSLAT_CELL_MAX, "%s", names[i]->name);
+		}
+		printf("\n");
+		crosslat_table_print(stdout, name_cols, 2, (const char *)cells,
+				     s->nr);
+		free(cells);
+	}
+	free(names);
+	return 0;
+}
+
+/* ---- flows ------------------------------------------------------------------------------ */
+
+static const char *const reason_names[] = { "periodic", "close", "evict", "reuse" };
+
+static const char *flow_state(const struct crosslat_flow *f)
+{
+	if (!(f->present & CROSSLAT_FLOW_STATS))
+		return "-";
+	if (f->closed)
+		return "closed";
+	if (f->reason == 2)
+		return "evicted";
+	if (f->reason == 3)
+		return "reused";
+	return "open";
+}
+
+static void print_flow_json(const struct analysis *a, const struct crosslat_flow *f)
+{
+	bool st = f->present & CROSSLAT_FLOW_STATS, rtt = f->present & CROSSLAT_FLOW_RTT;
+	bool app = f->present & CROSSLAT_FLOW_APP;
+	char addr[64];
+
+	printf("{\"netns_inum\":%" PRIu32 ",\"netns_cookie\":%" PRIu64, f->netns_inum,
+	       f->key.netns_cookie);
+	json_trace(a, f->key.trace);
+	printf(",\"family\":\"%s\"", family_name(f->key.family));
+	printf(",\"laddr\":\"%s\",\"lport\":%u",
+	       crosslat_fmt_addr(addr, sizeof(addr), f->key.family, f->key.laddr), f->key.lport);
+	printf(",\"raddr\":\"%s\",\"rport\":%u",
+	       crosslat_fmt_addr(addr, sizeof(addr), f->key.family, f->key.raddr), f->key.rport);
+	json_opt_u64("first_ns", st, f->first_ns);
+	json_opt_u64("last_ns", st, f->last_ns);
+	json_opt_u64("srtt_ns", rtt, f->srtt_ns);
+	json_opt_u64("rtt_min_ns", rtt && st, f->rtt_min_ns);
+	json_opt_u64("rtt_max_ns", rtt && st, f->rtt_max_ns);
+	json_opt_u64("rtt_last_ns", rtt && st, f->rtt_last_ns);
+	json_opt_u64("rtt_samples", rtt, f->rtt_samples);
+	json_opt_u64("app_avg_ns", app, f->app_avg_ns);
+	json_opt_u64("app_max_ns", app, f->app_max_ns);
+	json_opt_u64("app_samples", app, f->app_samples);
+	json_opt_u64("bytes_out", st, f->bytes_out);
+	json_opt_u64("bytes_in", st, f->bytes_in);
+	json_opt_u64("pkts_out", st, f->pkts_out);
+	json_opt_u64("pkts_in", st, f->pkts_in);
+	printf(",\"retrans_segs\":%" PRIu64, f->retrans_segs);
+	json_opt_u64("retrans_bytes", st, f->retrans_bytes);
+	json_opt_u64("throughput_out", st, f->throughput_out);
+	json_opt_u64("throughput_in", st, f->throughput_in);
+	json_opt_u64("thresh_ns", f->present & CROSSLAT_FLOW_THRESH, f->thresh_ns);
+	json_opt_u64("alerts", st, f->alerts);
+	printf(",\"alert_events\":%" PRIu64 ",\"stats_events\":%" PRIu64, f->alert_events,
+	       f->stats_events);
+	printf(",\"closed\":%s", st ? (f->closed ? "true" : "false") : "null");
+	json_opt_str("reason", st && f->reason < ARRAY_SIZE(reason_names) ?
+			       reason_names[f->reason] : NULL);
+	json_opt_s64("event_first_ns", f->ev_timed, f->ev_first_ns);
+	json_opt_s64("event_last_ns", f->ev_timed, f->ev_last_ns);
+	printf("}");
+}
+
+static const struct crosslat_column flow_columns[] = {
+	{ "HOST", false }, { "NETNS", true }, { "LOCAL", false }, { "REMOTE", false },
+	{ "SRTT_MS", true }, { "MIN_MS", true }, { "MAX_MS", true }, { "SAMPLES", true },
+	{ "RETRANS", true }, { "BYTES_OUT", true }, { "BYTES_IN", true },
+	{ "THRESH_MS", true }, { "ALERTS", true }, { "STATE", false },
+};
+
+#define FLOW_COLS	ARRAY_SIZE(flow_columns)
+
+/* f's row of the text table, with the HOST column when host is true. */
+static void flow_cells(const struct analysis *a, const struct crosslat_flow *f, bool host,
+		       char (*cell)[CROSSLAT_CELL_MAX])
+{
+	bool st = f->present & CROSSLAT_FLOW_STATS, rtt = f->present & CROSSLAT_FLOW_RTT;
+	const struct crosslat_flow_key *k = &f->key;
+	unsigned int c = 0;
+
+	if (host)
+		trace_label(a, k->trace, cell[c++], CROSSLAT_CELL_MAX);
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu32, f->netns_inum);
+	crosslat_fmt_endpoint(cell[c++], CROSSLAT_CELL_MAX, k->family, k->laddr, k->lport);
+	crosslat_fmt_endpoint(cell[c++], CROSSLAT_CELL_MAX, k->family, k->raddr, k->rport);
+	strcpy(cell[c], "-");
+	if (rtt)
+		crosslat_fmt_ms(cell[c], CROSSLAT_CELL_MAX, f->srtt_ns);
+	c++;
+	strcpy(cell[c], "-");
+	strcpy(cell[c + 1], "-");
+	if (rtt && st) {
+		crosslat_fmt_ms(cell[c], CROSSLAT_CELL_MAX, f->rtt_min_ns);
+		crosslat_fmt_ms(cell[c + 1], CROSSLAT_CELL_MAX, f->rtt_max_ns);
+	}
+	c += 2;
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu64, f->rtt_samples);
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu64, f->retrans_segs);
+	strcpy(cell[c], "-");
+	strcpy(cell[c + 1], "-");
+	if (st) {
+		crosslat_fmt_si(cell[c], CROSSLAT_CELL_MAX, f->bytes_out, "B");
+		crosslat_fmt_si(cell[c + 1], CROSSLAT_CELL_MAX, f->bytes_in, "B");
+	}
+	c += 2;
+	strcpy(cell[c], "-");
+	if (f->present & CROSSLAT_FLOW_THRESH)
+		crosslat_fmt_ms(cell[c], CROSSLAT_CELL_MAX, f->thresh_ns);
+	c++;
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu64, f->alert_events);
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%s", flow_state(f));
+}
+
+static int print_flows(const struct analysis *a, const struct analyze_opts *opts)
+{
+	const struct crosslat_flow **v = crosslat_flows_sorted(&a->flows, opts->sort);
+	size_t nr = rows(a->flows.nr, opts), i;
+	char (*cells)[CROSSLAT_CELL_MAX];
+	unsigned int skip = a->nr_traces > 1 ? 0 : 1;
+
+	if (a->flows.nr && !v) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -ENOMEM;
+	}
+	if (opts->json) {
+		printf("[");
+		for (i = 0; i < nr; i++) {
+			printf(i ? ",\n" : "\n");
+			print_flow_json(a, v[i]);
+		}
+		printf(nr ? "\n]\n" : "]\n");
+		free(v);
+		return 0;
+	}
+	cells = cells_alloc(nr, FLOW_COLS);
+	if (!cells) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++)
+		flow_cells(a, v[i], !skip, cells + i * (FLOW_COLS - skip));
+	crosslat_table_print(stdout, flow_columns + skip, FLOW_COLS - skip,
+			     (const char *)cells, nr);
+	free(cells);
+	free(v);
+	return 0;
+}
+
+/* ---- alerts ----------------------------------------------------------------------------- */
+
+static void print_alert_json(const struct analysis *a, const struct crosslat_alert *al)
+{
+	char addr[64];
+
+	printf("{");
+	if (al->has_ts)
+		printf("\"time_ns\":%" PRId64, al->ts_ns);
+	else
+		printf("\"time_ns\":null");
+	json_trace(a, al->key.trace);
+	printf(",\"netns_inum\":%" PRIu32 ",\"netns_cookie\":%" PRIu64, al->netns_inum,
+	       al->key.netns_cookie);
+	printf(",\"family\":\"%s\"", family_name(al->key.family));
+	printf(",\"laddr\":\"%s\",\"lport\":%u",
+	       crosslat_fmt_addr(addr, sizeof(addr), al->key.family, al->key.laddr), al->key.lport);
+	printf(",\"raddr\":\"%s\",\"rport\":%u",
+	       crosslat_fmt_addr(addr, sizeof(addr), al->key.family, al->key.raddr), al->key.rport);
+	printf(",\"srtt_ns\":%" PRIu64 ",\"rtt_ns\":%" PRIu64 ",\"thresh_ns\":%" PRIu64,
+	       al->srtt_ns, al->rtt_ns, al->thresh_ns);
+	printf(",\"rtt_samples\":%" PRIu64 ",\"retrans_segs\":%" PRIu64, al->rtt_samples,
+	       al->retrans_segs);
+	printf(",\"crossing\":%s,\"suppressed\":%" PRIu32 "}", al->crossing ? "true" : "false",
+	       al->suppressed);
+}
+
+static const struct crosslat_column alert_columns[] = {
+	{ "HOST", false }, { "TIME", false }, { "NETNS", true }, { "LOCAL", false },
+	{ "REMOTE", false }, { "SRTT_MS", true }, { "RTT_MS", true }, { "THRESH_MS", true },
+	{ "SAMPLES", true }, { "CROSSING", false }, { "SUPPRESSED", true },
+};
+
+#define ALERT_COLS	ARRAY_SIZE(alert_columns)
+
+static int print_alerts(const struct analysis *a, const struct analyze_opts *opts)
+{
+	size_t nr = rows(a->flows.nr_alerts, opts), i;
+	unsigned int skip = a->nr_traces > 1 ? 0 : 1, c;
+	char (*cells)[CROSSLAT_CELL_MAX];
+	bool epoch = all_unix_epoch(a);
+
+	if (opts->json) {
+		printf("[");
+		for (i = 0; i < nr; i++) {
+			printf(i ? ",\n" : "\n");
+			print_alert_json(a, &a->flows.alerts[i]);
+		}
+		printf(nr ? "\n]\n" : "]\n");
+		return 0;
+	}
+	cells = cells_alloc(nr, ALERT_COLS);
+	if (!cells)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		const struct crosslat_alert *al = &a->flows.alerts[i];
+		char (*cell)[CROSSLAT_CELL_MAX] = cells + i * (ALERT_COLS - skip);
+
+		c = 0;
+		if (!skip)
+			trace_label(a, al->key.trace, cell[c++], CROSSLAT_CELL_MAX);
+		if (al->has_ts)
+			crosslat_fmt_time(cell[c++], CROSSLAT_CELL_MAX, al->ts_ns, epoch, false);
+		else
+			strcpy(cell[c++], "-");
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu32, al->netns_inum);
+		crosslat_fmt_endpoint(cell[c++], CROSSLAT_CELL_MAX, al->key.family, al->key.laddr,
+				      al->key.lport);
+		crosslat_fmt_endpoint(cell[c++], CROSSLAT_CELL_MAX, al->key.family, al->key.raddr,
+				      al->key.rport);
+		crosslat_fmt_ms(cell[c++], CROSSLAT_CELL_MAX, al->srtt_ns);
+		crosslat_fmt_ms(cell[c++], CROSSLAT_CELL_MAX, al->rtt_ns);
+		crosslat_fmt_ms(cell[c++], CROSSLAT_CELL_MAX, al->thresh_ns);
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu64, al->rtt_samples);
+		strcpy(cell[c++], al->crossing ? "yes" : "no");
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu32, al->suppressed);
+	}
+	crosslat_table_print(stdout, alert_columns + skip, ALERT_COLS - skip,
+			     (const char *)cells, nr);
+	free(cells);
+	return 0;
+}
+
+/* ---- map -------------------------------------------------------------------------------- */
+
+static const char *dir_name(uint8_t dir, char *buf, size_t len)
+{
+	static const char *const names[] = { NULL, "encap", "decap", "nat" };
+
+	if (dir < ARRAY_SIZE(names) && names[dir])
+		return names[dir];
+	snprintf(buf, len, "%u", dir);
+	return buf;
+}
+
+static const char *tunnel_name(uint8_t tunnel)
+{
+	static const char *const names[] = { NULL, "vxlan", "geneve", "ipip" };
+
+	return tunnel < ARRAY_SIZE(names) ? names[tunnel] : NULL;
+}
+
+static const char *proto_name(uint8_t proto, char *buf, size_t len)
+{
+	static const struct {
+		uint8_t proto;
+		const char *name;
+	} names[] = {
+		{ 1, "icmp" }, { 4, "ipip" }, { 6, "tcp" }, { 17, "udp" }, { 41, "ipv6" },
+		{ 47, "gre" }, { 58, "icmpv6" }, { 132, "sctp" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].proto == proto)
+			return names[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+}
+
+/* "tcp/10.244.1.2:40000>10.244.2.3:8080", "ipip/192.168.100.1>192.168.100.2". */
+static const char *fmt_tuple(char *buf, size_t len, const struct crosslat_map_tuple *t)
+{
+	char p[8], s[56], d[56];	/* "[IPV6]:PORT" is 47 bytes */
+
+	if (proto_has_ports(t->proto)) {
+		crosslat_fmt_endpoint(s, sizeof(s), t->family, t->saddr, t->sport);
+		crosslat_fmt_endpoint(d, sizeof(d), t->family, t->daddr, t->dport);
+	} else {
+		crosslat_fmt_addr(s, sizeof(s), t->family, t->saddr);
+		crosslat_fmt_addr(d, sizeof(d), t->family, t->daddr);
+	}
+	snprintf(buf, len, "%s/%s>%s", proto_name(t->proto, p, sizeof(p)), s, d);
+	return buf;
+}
+
+static void print_tuple_json(const char *key, const struct crosslat_map_tuple *t)
+{
+	bool ports = proto_has_ports(t->proto);
+	char buf[64];
+
+	printf(",\"%s\":{\"family\":\"%s\",\"proto\":\"%s\"", key, family_name(t->family),
+	       proto_name(t->proto, buf, sizeof(buf)));
+	printf(",\"saddr\":\"%s\"", crosslat_fmt_addr(buf, sizeof(buf), t->family, t->saddr));
+	json_opt_u64("sport", ports, t->sport);
+	printf(",\"daddr\":\"%s\"", crosslat_fmt_addr(buf, sizeof(buf), t->family, t->daddr));
+	json_opt_u64("dport", ports, t->dport);
+	printf("}");
+}
+
+static void print_map_json(const struct analysis *a, const struct crosslat_mapping *m)
+{
+	bool outer = m->present & CROSSLAT_MAP_OUTER, tot = m->present & CROSSLAT_MAP_TOTALS;
+	const char *tunnel = outer ? tunnel_name(m->tunnel) : NULL;
+	char buf[16];
+
+	printf("{\"netns_inum\":%" PRIu32 ",\"netns_cookie\":%" PRIu64, m->netns_inum,
+	       m->key.netns_cookie);
+	json_trace(a, m->key.trace);
+	json_opt_str("dir", dir_name(m->key.dir, buf, sizeof(buf)));
+	json_opt_str("tunnel", tunnel);
+	json_opt_u64("vni", tunnel && m->tunnel != 3, m->vni);
+	json_opt_u64("nat", m->present & CROSSLAT_MAP_NAT, m->nat);
+	print_tuple_json("inner", &m->key.inner);
+	if (outer)
+		print_tuple_json("outer", &m->outer);
+	else
+		printf(",\"outer\":null");
+	if (m->present & CROSSLAT_MAP_POD) {
+		printf(",\"pod\":{\"netns_cookie\":%" PRIu64 ",\"netns_inum\":%" PRIu32
+		       ",\"cgroup_id\":%" PRIu64 ",\"pid\":%" PRIu32 ",\"comm\":",
+		       m->pod.netns_cookie, m->pod.netns_inum, m->pod.cgroup_id, m->pod.pid);
+		crosslat_json_str(stdout, m->pod.comm);
+		printf("}");
+	} else {
+		printf(",\"pod\":null");
+	}
+	printf(",\"adds\":%" PRIu64 ",\"changes\":%" PRIu64 ",\"dels\":%" PRIu64
+	       ",\"deleted\":%s", m->adds, m->changes, m->dels, m->deleted ? "true" : "false");
+	json_opt_u64("first_ns", tot, m->first_ns);
+	json_opt_u64("last_ns", tot, m->last_ns);
+	json_opt_u64("packets", tot, m->packets);
+	json_opt_u64("bytes", tot, m->bytes);
+	json_opt_s64("event_first_ns", m->ev_timed, m->ev_first_ns);
+	json_opt_s64("event_last_ns", m->ev_timed, m->ev_last_ns);
+	printf("}");
+}
+
+static const struct crosslat_column map_columns[] = {
+	{ "HOST", false }, { "NETNS", true }, { "DIR", false }, { "TUNNEL", false },
+	{ "VNI", true }, { "INNER", false }, { "OUTER", false }, { "NAT", false },
+	{ "POD", false }, { "PACKETS", true }, { "BYTES", true }, { "STATE", false },
+};
+
+#define MAP_COLS	ARRAY_SIZE(map_columns)
+
+static void map_cells(const struct analysis *a, const struct crosslat_mapping *m, bool host,
+		      char (*cell)[CROSSLAT_CELL_MAX])
+{
+	bool outer = m->present & CROSSLAT_MAP_OUTER, tot = m->present & CROSSLAT_MAP_TOTALS;
+	const char *tunnel = outer ? tunnel_name(m->tunnel) : NULL;
+	unsigned int c = 0;
+	char buf[16];
+
+	if (host)
+		trace_label(a, m->key.trace, cell[c++], CROSSLAT_CELL_MAX);
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu32, m->netns_inum);
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%s", dir_name(m->key.dir, buf, sizeof(buf)));
+	snprintf(cell[c++], CROSSLAT_CELL_MAX, "%s", tunnel ? tunnel : "-");
+	if (tunnel && m->tunnel != 3)
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu32, m->vni);
+	else
+		strcpy(cell[c++], "-");
+	fmt_tuple(cell[c++], CROSSLAT_CELL_MAX, &m->key.inner);
+	if (outer)
+		fmt_tuple(cell[c++], CROSSLAT_CELL_MAX, &m->outer);
+	else
+		strcpy(cell[c++], "-");
+	if (!(m->present & CROSSLAT_MAP_NAT) || !m->nat)
+		strcpy(cell[c++], "-");
+	else
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%s%s%s", m->nat & 1 ? "snat" : "",
+			 (m->nat & 3) == 3 ? "," : "", m->nat & 2 ? "dnat" : "");
+	/* The pod: its process when one was seen, else its namespace. */
+	if (!(m->present & CROSSLAT_MAP_POD))
+		strcpy(cell[c++], "-");
+	else if (m->pod.pid)
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%s/%" PRIu32, m->pod.comm, m->pod.pid);
+	else
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "netns %" PRIu32, m->pod.netns_inum);
+	if (tot) {
+		snprintf(cell[c++], CROSSLAT_CELL_MAX, "%" PRIu64, m->packets);
+		crosslat_fmt_si(cell[c++], CROSSLAT_CELL_MAX, m->bytes, "B");
+	} else {
+		strcpy(cell[c++], "-");
+		strcpy(cell[c++], "-");
+	}
+	strcpy(cell[c++], m->deleted ? "deleted" : "live");
+}
+
+static int print_maps(const struct analysis *a, const struct analyze_opts *opts)
+{
+	size_t nr = rows(a->maps.nr, opts), i;
+	unsigned int skip = a->nr_traces > 1 ? 0 : 1;
+	char (*cells)[CROSSLAT_CELL_MAX];
+
+	if (opts->json) {
+		printf("[");
+		for (i = 0; i < nr; i++) {
+			printf(i ? ",\n" : "\n");
+			print_map_json(a, &a->maps.v[i]);
+		}
+		printf(nr ? "\n]\n" : "]\n");
+		return 0;
+	}
+	cells = cells_alloc(nr, MAP_COLS);
+	if (!cells)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		map_cells(a, &a->maps.v[i], !skip, cells + i * (MAP_COLS - skip));
+	crosslat_table_print(stdout, map_columns + skip, MAP_COLS - skip,
+			     (const char *)cells, nr);
+	free(cells);
+	return 0;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static const struct subcmd *find_subcmd(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(subcmds); i++)
+		if (!strcmp(subcmds[i].name, name))
+			return &subcmds[i];
+	return NULL;
+}
+
+static const char *opt_name(unsigned int bit)
+{
+	return bit & OPT_JSON ? "--json" : bit & OPT_SORT ? "--sort" : "--limit";
+}
+
+/* Reads the traces under paths[] for cmd and prints its output; returns the exit status. */
+static int analyze(const struct subcmd *cmd, char **paths, int npaths,
+		   const struct analyze_opts *opts)
+{
+	struct crosslat_trace_dirs dirs = { 0 };
+	struct crosslat_bt_source *src = NULL;
+	struct analysis a = { .needs = cmd->needs };
+	int rc, status = EXIT_RUNTIME;
+
+	crosslat_summary_init(&a.summary);
+	crosslat_flows_init(&a.flows);
+	crosslat_maps_init(&a.maps);
+	a.progress = isatty(STDERR_FILENO);
+
+	if (find_traces(paths, npaths, &dirs))
+		goto cleanup;
+	rc = crosslat_bt_source_create((const char *const *)dirs.path, dirs.nr, &src);
+	if (rc)
+		goto cleanup;
+	a.traces = crosslat_bt_source_traces(src, &a.nr_traces);
+	clock_gettime(CLOCK_MONOTONIC, &a.progress_at);
+	rc = crosslat_bt_source_run(src, on_record, &a);
+	progress_clear(&a);
+	if (rc) {
+		if (rc == -ENOMEM)
+			fprintf(stderr, PROG ": out of memory\n");
+		goto cleanup;
+	}
+	if (a.flows.malformed || a.maps.malformed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat events without a usable flow or mapping key were ignored\n",
+			a.flows.malformed + a.maps.malformed);
+	if (cmd->print(&a, opts))
+		goto cleanup;
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": writing the output: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	status = EXIT_SUCCESS;
+cleanup:
+	crosslat_bt_source_destroy(src);
+	crosslat_maps_uninit(&a.maps);
+	crosslat_flows_uninit(&a.flows);
+	crosslat_summary_uninit(&a.summary);
+	crosslat_trace_dirs_free(&dirs);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct analyze_opts opts = default_opts;
+	const struct subcmd *cmd;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			opts.given |= OPT_JSON;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case LOPT_SORT:
+			if ((opts.given & OPT_SORT) || parse_sort(optarg, &opts.sort)) {
+				if (opts.given & OPT_SORT)
+					fprintf(stderr, PROG ": option '--sort' given twice\n");
+				usage_hint();
+				return EXIT_USAGE;
+			}
+			opts.given |= OPT_SORT;
+			break;
+		case LOPT_LIMIT:
+			if ((opts.given & OPT_LIMIT) || parse_limit(optarg, &opts.limit)) {
+				if (opts.given & OPT_LIMIT)
+					fprintf(stderr, PROG ": option '--limit' given twice\n");
+				usage_hint();
+				return EXIT_USAGE;
+			}
+			opts.given |= OPT_LIMIT;
+			break;
+		case ':':
+			fprintf(stderr, PROG ": option '%s' needs a value\n", argv[optind - 1]);
+			usage_hint();
+			return EXIT_USAGE;
+		default:
+			if (optopt)
+				fprintf(stderr, PROG ": unknown option '-%c'\n", optopt);
+			else
+				fprintf(stderr, PROG ": unknown option '%s'\n", argv[optind - 1]);
+			usage_hint();
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, PROG ": missing COMMAND\n");
+		usage_hint();
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[optind], "help")) {
+		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	cmd = find_subcmd(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, PROG ": unknown command '%s'\n", argv[optind]);
+		usage_hint();
+		return EXIT_USAGE;
+	}
+	if (opts.given & ~cmd->opts) {
+		fprintf(stderr, PROG ": %s: %s is not an option of this command\n", cmd->name,
+			opt_name(opts.given & ~cmd->opts));
+		usage_hint();
+		return EXIT_USAGE;
+	}
+	if (optind + 1 >= argc) {
+		fprintf(stderr, PROG ": %s: missing TRACE\nUsage: " PROG " %s %s\n", cmd->name,
+			cmd->name, cmd->synopsis);
+		return EXIT_USAGE;
+	}
+	return analyze(cmd, argv + optind + 1, argc - optind - 1, &opts);
+}
