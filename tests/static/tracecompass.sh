@@ -7,12 +7,18 @@
 # Rhino. Mutated copies prove the schema and the name check reject what they should.
 # Run by tests/static/run; alone it prints "tracecompass: N passed, N failed, N skipped".
 # The schema is read from $CROSSLAT_TC_XSD_DIR, by default shared/data/tracecompass-xsd beside
-# the repository.
+# the repository, else the workplace's copy (/work/shared/...: a clone elsewhere, as CI's).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 xml=tracecompass/crosslat.xml
-xsd_dir=${CROSSLAT_TC_XSD_DIR:-$top/../shared/data/tracecompass-xsd}
+xsd_dir=${CROSSLAT_TC_XSD_DIR:-}
+if [ -z "$xsd_dir" ]; then
+	for d in "$top/../shared/data/tracecompass-xsd" /work/shared/data/tracecompass-xsd; do
+		[ -f "$d/xmlDefinition.xsd" ] && { xsd_dir=$d; break; }
+	done
+	xsd_dir=${xsd_dir:-$top/../shared/data/tracecompass-xsd}
+fi
 xsd=$xsd_dir/xmlDefinition.xsd
 refs=tests/static/tracecompass_refs.py
 headers=(kmod/lttng/events/*.h)
