@@ -150,19 +150,19 @@ def used_fields(elem, provider):
     """Fields read by elem, through the locations and mapping groups it uses."""
     locations = {l.get("id"): l for l in provider.findall("location")}
     groups = {g.get("id"): g for g in provider.findall("mappingGroup")}
-    seen, todo, fields = set(), [elem], set()
-    while todo:
-        e = todo.pop()
+    seen, pending, fields = set(), [elem], set()
+    while pending:
+        e = pending.pop()
         fields |= read_fields(e)
         for loc in refs(e, "stateAttribute", "location"):
             if loc in locations and loc not in seen:
                 seen.add(loc)
-                todo.append(locations[loc])
+                pending.append(locations[loc])
         for sv in e.iter("stateValue"):
             grp = sv.get("mappingGroup")
             if grp in groups and grp not in seen:
                 seen.add(grp)
-                todo.append(groups[grp])
+                pending.append(groups[grp])
     return fields
 
 
