@@ -96,9 +96,6 @@ u64 map_endpoints_stat(enum crosslat_stat stat);
 void map_nat_packet(struct sk_buff *skb, const struct nf_hook_state *state,
 		    const struct nf_conn *ct);
 
-/* Key helpers (nf_hooks.c). */
-void map_key_reverse(struct crosslat_flow_key *k);
-
 /* nf_hooks.c: netfilter hooks in every network namespace. */
 int map_hooks_init(void);
 void map_hooks_exit(void);

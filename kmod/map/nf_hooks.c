@@ -107,7 +107,7 @@ static void tuple_from_pkt(struct crosslat_map_tuple *t, const struct crosslat_p
 	}
 }
 
-void map_key_reverse(struct crosslat_flow_key *k)
+static void map_key_reverse(struct crosslat_flow_key *k)
 {
 	u8 addr[16];
 
