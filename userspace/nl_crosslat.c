@@ -68,6 +68,17 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_MAP_PODS_UNRESOLVED]	= "map_pods_unresolved",
 	[CROSSLAT_STAT_MAP_ENDPOINTS]	= "map_endpoints",
 	[CROSSLAT_STAT_MAP_ENDPOINT_DROPS]	= "map_endpoint_drops",
+	[CROSSLAT_STAT_SPAN_ACTIVE]	= "span_active",
+	[CROSSLAT_STAT_SPAN_PROBES]	= "span_probes",
+	[CROSSLAT_STAT_SPAN_BEGUN]	= "span_begun",
+	[CROSSLAT_STAT_SPAN_ENDED]	= "span_ended",
+	[CROSSLAT_STAT_SPAN_ANNOTATED]	= "span_annotated",
+	[CROSSLAT_STAT_SPAN_UNDER_THRESHOLD]	= "span_under_threshold",
+	[CROSSLAT_STAT_SPAN_ABANDONED]	= "span_abandoned",
+	[CROSSLAT_STAT_SPAN_REFUSED]	= "span_refused",
+	[CROSSLAT_STAT_SPAN_SYSCALLS]	= "span_syscalls",
+	[CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED]	= "span_syscalls_unrecorded",
+	[CROSSLAT_STAT_SPAN_HINT_MISSES]	= "span_hint_misses",
 };
 
 const char *crosslat_nl_stat_name(unsigned int type)

@@ -37,13 +37,21 @@ static bool ranges_overlap(unsigned int a0, unsigned int a1, unsigned int b0, un
 	return a0 <= b1 && b0 <= a1;
 }
 
+/* cmd_first = cmd_last = 0: a tracker that reports counters only. */
+static bool ext_has_cmds(const struct crosslat_nl_ext *ext)
+{
+	return ext->cmd_last != 0;
+}
+
 int crosslat_nl_ext_register(const struct crosslat_nl_ext *ext)
 {
 	const struct crosslat_nl_ext *e;
 	int i, slot = -1, err = 0;
 
-	if (ext->cmd_first > ext->cmd_last || ext->cmd_first <= CROSSLAT_CMD_MARK ||
-	    ext->cmd_last > CROSSLAT_CMD_MAX || ext->stat_first > ext->stat_last ||
+	if ((ext_has_cmds(ext) && (ext->cmd_first > ext->cmd_last ||
+				   ext->cmd_first <= CROSSLAT_CMD_MARK ||
+				   ext->cmd_last > CROSSLAT_CMD_MAX)) ||
+	    (!ext_has_cmds(ext) && ext->cmd_first) || ext->stat_first > ext->stat_last ||
 	    (ext->stat_read && (ext->stat_first <= CROSSLAT_STAT_NL_INVALID ||
 				ext->stat_last > CROSSLAT_STAT_MAX)))
 		return -EINVAL;
@@ -55,7 +63,8 @@ int crosslat_nl_ext_register(const struct crosslat_nl_ext *ext)
 				slot = i;
 			continue;
 		}
-		if (ranges_overlap(e->cmd_first, e->cmd_last, ext->cmd_first, ext->cmd_last) ||
+		if ((ext_has_cmds(e) && ext_has_cmds(ext) &&
+		     ranges_overlap(e->cmd_first, e->cmd_last, ext->cmd_first, ext->cmd_last)) ||
 		    (e->stat_read && ext->stat_read &&
 		     ranges_overlap(e->stat_first, e->stat_last, ext->stat_first,
 				    ext->stat_last))) {
@@ -97,7 +106,7 @@ static const struct crosslat_nl_ext *ext_get(u8 cmd)
 	rcu_read_lock();
 	for (i = 0; i < CROSSLAT_NL_MAX_EXT; i++) {
 		e = rcu_dereference(exts[i]);
-		if (e && cmd >= e->cmd_first && cmd <= e->cmd_last) {
+		if (e && ext_has_cmds(e) && cmd >= e->cmd_first && cmd <= e->cmd_last) {
 			if (try_module_get(e->owner))
 				found = e;
 			break;

@@ -14,7 +14,8 @@
 
 /*
  * One tracker's share of the family.
- * @cmd_first, @cmd_last: the commands it serves (inclusive); ranges may not overlap.
+ * @cmd_first, @cmd_last: the commands it serves (inclusive); ranges may not overlap. Both 0:
+ *	none (a tracker that only reports counters).
  * @doit: a non-dump command; runs with a reference on @owner held.
  * @dump_start, @dumpit, @dump_done: a dump (all optional but @dumpit). The engine holds a
  *	reference on @owner from before @dump_start until after @dump_done, and keeps

@@ -126,6 +126,18 @@ enum crosslat_stat {
 	CROSSLAT_STAT_MAP_PODS_UNRESOLVED,	/* mappings that stopped looking for it */
 	CROSSLAT_STAT_MAP_ENDPOINTS,	/* pod sockets remembered for attribution (gauge) */
 	CROSSLAT_STAT_MAP_ENDPOINT_DROPS,	/* pod sockets not remembered: table full or no memory */
+	/* crosslat_span.ko; present in replies only while it is loaded */
+	CROSSLAT_STAT_SPAN_ACTIVE,	/* threads in a span (gauge) */
+	CROSSLAT_STAT_SPAN_PROBES,	/* 1 while its tracepoint probes are registered (gauge) */
+	CROSSLAT_STAT_SPAN_BEGUN,
+	CROSSLAT_STAT_SPAN_ENDED,
+	CROSSLAT_STAT_SPAN_ANNOTATED,	/* ended above their threshold: events emitted */
+	CROSSLAT_STAT_SPAN_UNDER_THRESHOLD,	/* ended at or below it: no annotation events */
+	CROSSLAT_STAT_SPAN_ABANDONED,	/* their thread exited, or the device's last user left */
+	CROSSLAT_STAT_SPAN_REFUSED,	/* begin refused: limits (EDQUOT, ENOSPC) or no memory */
+	CROSSLAT_STAT_SPAN_SYSCALLS,	/* system calls accounted inside spans */
+	CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED,	/* beyond a span's records: counted, not listed */
+	CROSSLAT_STAT_SPAN_HINT_MISSES,	/* probe calls past the first check of a thread in no span */
 	__CROSSLAT_STAT_MAX
 };
 #define CROSSLAT_STAT_MAX (__CROSSLAT_STAT_MAX - 1)

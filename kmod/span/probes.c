@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The probes that account a thread's time and system calls to its span: raw_syscalls
+ * sys_enter/sys_exit, sched_switch, sched_wakeup and sched_process_exit. They are
+ * registered while /dev/crosslat_span is open (a process that opens spans keeps it open),
+ * so a machine where nobody uses spans pays nothing, not even the syscall tracepoints'
+ * slow path.
+ *
+ * A thread in no span leaves every probe at its first check, one load from the hint array
+ * (span_hint_test); then an RCU lookup by tid, then the span's lock. Nothing is allocated:
+ * the span holds its records and two stack buffers, the one of the block in progress and
+ * the one of the longest block so far.
+ */
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/stacktrace.h>
+#include <linux/tracepoint.h>
+#include <linux/uaccess.h>
+#include <asm/syscall.h>
+#include "span.h"
+
+/* The span of tid, or NULL (a thread that only shares a hint slot with one: counted). */
+static struct span_thread *span_find(u32 tid)
+{
+	struct span_thread *st = span_lookup(tid);
+
+	if (unlikely(!st))
+		span_count(CROSSLAT_STAT_SPAN_HINT_MISSES);
+	return st;
+}
+
+static void span_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	unsigned long flags, args[6];
+	struct span_thread *st;
+
+	if (likely(!span_hint_test(current->pid)))
+		return;
+	rcu_read_lock();
+	st = span_find(current->pid);
+	if (st) {
+		syscall_get_arguments(current, regs, args);
+		raw_spin_lock_irqsave(&st->lock, flags);
+		if (!st->ended) {
+			st->cur_nr = id;
+			st->cur_arg = args[0];
+			st->cur_start_ns = ktime_get_ns();
+			st->cur_offcpu_ns = st->blocked_ns + st->runq_ns;
+		}
+		raw_spin_unlock_irqrestore(&st->lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+/* Keeps the SPAN_RECORDS longest calls of the span. */
+static void span_record(struct span_thread *st, const struct span_syscall *sc)
+{
+	unsigned int i, shortest = 0;
+
+	if (st->n_rec < SPAN_RECORDS) {
+		st->rec[st->n_rec++] = *sc;
+		return;
+	}
+	st->unrecorded++;
+	span_count(CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED);
+	for (i = 1; i < SPAN_RECORDS; i++)
+		if (st->rec[i].duration_ns < st->rec[shortest].duration_ns)
+			shortest = i;
+	if (sc->duration_ns > st->rec[shortest].duration_ns)
+		st->rec[shortest] = *sc;
+}
+
+static void span_sys_exit(void *data, struct pt_regs *regs, long ret)
+{
+	struct span_syscall sc;
+	struct span_thread *st;
+	unsigned long flags;
+
+	if (likely(!span_hint_test(current->pid)))
+		return;
+	rcu_read_lock();
+	st = span_find(current->pid);
+	if (st) {
+		raw_spin_lock_irqsave(&st->lock, flags);
+		/* The exit of the ioctl that began the span has no entry: skipped. */
+		if (!st->ended && st->cur_nr >= 0) {
+			sc.start_ns = st->cur_start_ns;
+			sc.duration_ns = ktime_get_ns() - sc.start_ns;
+			sc.offcpu_ns = st->blocked_ns + st->runq_ns - st->cur_offcpu_ns;
+			sc.arg = st->cur_arg;
+			sc.ret = ret;
+			sc.nr = st->cur_nr;
+			st->syscalls++;
+			st->syscall_ns += sc.duration_ns;
+			span_count(CROSSLAT_STAT_SPAN_SYSCALLS);
+			if (span_syscall_recorded(sc.nr))
+				span_record(st, &sc);
+			st->cur_nr = -1;
+		}
+		raw_spin_unlock_irqrestore(&st->lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The user stack of current, from its saved user registers: the instruction pointer, then
+ * the frame-pointer chain. The call usually sits in a libc wrapper built without frame
+ * pointers: the frame register still holds the caller's frame, so the walk would skip the
+ * program's function that made the call. When the instruction pointer is outside the
+ * program's own text, the stack between the stack pointer and that frame is scanned for
+ * the first return address into the program's text, which names that function. Never
+ * faults: a page that is not present ends the walk.
+ */
+static unsigned int span_user_stack(u64 *ips, unsigned int max)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	struct mm_struct *mm = current->mm;
+	unsigned long fp, sp, frame[2], word;
+	unsigned int n = 0, i;
+
+	if (!mm || (current->flags & PF_KTHREAD))
+		return 0;
+	ips[n++] = instruction_pointer(regs);
+	fp = frame_pointer(regs);
+	sp = user_stack_pointer(regs);
+	if (ips[0] < mm->start_code || ips[0] >= mm->end_code) {
+		for (i = 0; i < 64 && (!fp || sp < fp); i++, sp += sizeof(long)) {
+			if (copy_from_user_nofault(&word, (void __user *)sp, sizeof(word)))
+				break;
+			if (word >= mm->start_code && word < mm->end_code) {
+				ips[n++] = word;
+				break;
+			}
+		}
+	}
+	while (n < max && fp && IS_ALIGNED(fp, sizeof(long))) {
+		if (copy_from_user_nofault(frame, (void __user *)fp, sizeof(frame)) || !frame[1])
+			break;
+		ips[n++] = frame[1];
+		if (frame[0] <= fp)
+			break;	/* callers' frames are above */
+		fp = frame[0];
+	}
+	return n;
+}
+
+static void span_capture(struct span_thread *st, u64 now)
+{
+	struct span_stack *s = &st->stacks[st->cur_stack];
+	unsigned long kips[SPAN_STACK_DEPTH];
+	unsigned int i, n;
+
+	n = stack_trace_save(kips, SPAN_STACK_DEPTH, 0);
+	/* from the scheduler's tracepoint on: this module's own frames say nothing */
+	for (i = 0; i < n && within_module(kips[i], THIS_MODULE); i++)
+		;
+	for (s->n_kernel = 0; i < n; i++)
+		s->kernel[s->n_kernel++] = kips[i];
+	s->n_user = span_user_stack(s->user, SPAN_STACK_DEPTH);
+	s->syscall_nr = st->cur_nr;
+	s->start_ns = now;
+	s->blocked_ns = 0;
+}
+
+/* The thread's block that began at stacks[cur_stack].start_ns ends at now. */
+static void span_block_end(struct span_thread *st, u64 now)
+{
+	struct span_stack *s = &st->stacks[st->cur_stack];
+
+	if (!s->start_ns)
+		return;
+	s->blocked_ns = now - s->start_ns;
+	if (!st->has_longest || s->blocked_ns > st->stacks[!st->cur_stack].blocked_ns) {
+		st->cur_stack = !st->cur_stack;
+		st->has_longest = true;
+	}
+	st->stacks[st->cur_stack].start_ns = 0;
+}
+
+static void span_switch_out(u32 tid, bool preempted, u64 now)
+{
+	struct span_thread *st;
+	unsigned long flags;
+
+	st = span_find(tid);
+	if (!st)
+		return;
+	raw_spin_lock_irqsave(&st->lock, flags);
+	if (st->ended)
+		goto out;
+	if (st->state == SPAN_RUNNING)
+		st->oncpu_ns += now - st->last_ns;
+	if (preempted) {
+		st->state = SPAN_RUNNABLE;
+		st->preempted = true;
+		st->preemptions++;
+	} else {
+		st->state = SPAN_BLOCKED;
+		st->blocks++;
+		span_capture(st, now);
+	}
+	st->last_ns = now;
+out:
+	raw_spin_unlock_irqrestore(&st->lock, flags);
+}
+
+static void span_switch_in(u32 tid, u64 now)
+{
+	struct span_thread *st;
+	unsigned long flags;
+
+	st = span_find(tid);
+	if (!st)
+		return;
+	raw_spin_lock_irqsave(&st->lock, flags);
+	if (st->ended)
+		goto out;
+	if (st->state == SPAN_RUNNABLE) {
+		st->runq_ns += now - st->last_ns;
+		if (st->preempted)
+			st->preempt_ns += now - st->last_ns;
+	} else if (st->state == SPAN_BLOCKED) {
+		/* woken before the probes saw it block or wake: all of it counts as blocked */
+		st->blocked_ns += now - st->last_ns;
+		span_block_end(st, now);
+	}
+	st->state = SPAN_RUNNING;
+	st->preempted = false;
+	st->last_ns = now;
+out:
+	raw_spin_unlock_irqrestore(&st->lock, flags);
+}
+
+static void span_sched_switch(void *data, bool preempt, struct task_struct *prev,
+			      struct task_struct *next, unsigned int prev_state)
+{
+	bool out = span_hint_test(prev->pid), in = span_hint_test(next->pid);
+	u64 now;
+
+	if (likely(!out && !in))
+		return;
+	now = ktime_get_ns();
+	rcu_read_lock();
+	if (out)
+		span_switch_out(prev->pid, preempt || prev_state == TASK_RUNNING, now);
+	if (in)
+		span_switch_in(next->pid, now);
+	rcu_read_unlock();
+}
+
+static void span_sched_wakeup(void *data, struct task_struct *p)
+{
+	struct span_thread *st;
+	unsigned long flags;
+	u64 now;
+
+	if (likely(!span_hint_test(p->pid)))
+		return;
+	rcu_read_lock();
+	st = span_find(p->pid);
+	if (st) {
+		raw_spin_lock_irqsave(&st->lock, flags);
+		if (!st->ended && st->state == SPAN_BLOCKED) {
+			now = ktime_get_ns();
+			st->blocked_ns += now - st->last_ns;
+			span_block_end(st, now);
+			st->state = SPAN_RUNNABLE;
+			st->preempted = false;
+			st->wakeups++;
+			st->last_ns = now;
+		}
+		raw_spin_unlock_irqrestore(&st->lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+static void span_process_exit(void *data, struct task_struct *p)
+{
+	struct span_thread *st;
+	unsigned long flags;
+
+	if (likely(!span_hint_test(p->pid)))
+		return;
+	rcu_read_lock();
+	st = span_find(p->pid);
+	if (st) {
+		raw_spin_lock_irqsave(&st->lock, flags);
+		st->ended = true;
+		raw_spin_unlock_irqrestore(&st->lock, flags);
+		if (span_remove(st)) {
+			span_count(CROSSLAT_STAT_SPAN_ABANDONED);
+			span_free(st);
+		}
+	}
+	rcu_read_unlock();
+}
+
+void span_account_close(struct span_thread *st, u64 now, bool caller_is_thread)
+{
+	u64 d = now - st->last_ns;
+
+	if (caller_is_thread || st->state == SPAN_RUNNING) {
+		st->oncpu_ns += d;
+	} else if (st->state == SPAN_RUNNABLE) {
+		st->runq_ns += d;
+		if (st->preempted)
+			st->preempt_ns += d;
+	} else {
+		st->blocked_ns += d;
+		span_block_end(st, now);
+	}
+	st->last_ns = now;
+}
+
+struct span_probe {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;
+};
+
+static struct span_probe span_probes[] = {
+	{ "sys_enter", span_sys_enter },
+	{ "sys_exit", span_sys_exit },
+	{ "sched_switch", span_sched_switch },
+	{ "sched_wakeup", span_sched_wakeup },
+	{ "sched_process_exit", span_process_exit },
+};
+
+static DEFINE_MUTEX(span_probes_mutex);
+static bool span_registered;
+
+static void span_probe_find(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(span_probes); i++)
+		if (!strcmp(tp->name, span_probes[i].name))
+			span_probes[i].tp = tp;
+}
+
+bool span_probes_registered(void)
+{
+	return READ_ONCE(span_registered);
+}
+
+static void span_probes_drop(unsigned int n)
+{
+	while (n--)
+		tracepoint_probe_unregister(span_probes[n].tp, span_probes[n].func, NULL);
+}
+
+int span_probes_register(void)
+{
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&span_probes_mutex);
+	if (span_registered)
+		goto out;
+	for_each_kernel_tracepoint(span_probe_find, NULL);
+	for (i = 0; i < ARRAY_SIZE(span_probes); i++) {
+		if (!span_probes[i].tp) {
+			pr_err("kernel tracepoint %s not found\n", span_probes[i].name);
+			err = -ENOENT;
+		} else {
+			err = tracepoint_probe_register(span_probes[i].tp, span_probes[i].func,
+							NULL);
+		}
+		if (err) {
+			span_probes_drop(i);
+			goto out;
+		}
+	}
+	WRITE_ONCE(span_registered, true);
+out:
+	mutex_unlock(&span_probes_mutex);
+	return err;
+}
+
+/* Returns once no probe runs any more. */
+void span_probes_unregister(void)
+{
+	mutex_lock(&span_probes_mutex);
+	if (span_registered) {
+		span_probes_drop(ARRAY_SIZE(span_probes));
+		tracepoint_synchronize_unregister();
+		WRITE_ONCE(span_registered, false);
+	}
+	mutex_unlock(&span_probes_mutex);
+}

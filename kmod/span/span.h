@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* crosslat_span.ko internals: the threads in a span, their accounting, the probes. */
+#ifndef _CROSSLAT_SPAN_H
+#define _CROSSLAT_SPAN_H
+
+#include <linux/hash.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <uapi/linux/crosslat.h>
+#include <uapi/linux/crosslat_span.h>
+
+/* System calls listed per span (the longest ones are kept); stack depth recorded. */
+#define SPAN_RECORDS		32
+#define SPAN_STACK_DEPTH	16
+
+/* The probes' first check: a thread whose tid hashes to a zero slot is in no span. */
+#define SPAN_HINT_BITS		14
+
+/* One system call inside a span. */
+struct span_syscall {
+	u64 start_ns;
+	u64 duration_ns;
+	u64 offcpu_ns;		/* blocked or waiting for a CPU during the call */
+	u64 arg;		/* first argument: the fd of read/write/fsync/..., else as is */
+	s64 ret;
+	u32 nr;
+};
+
+/* Where the thread blocked: captured when it leaves the CPU without being runnable. */
+struct span_stack {
+	u64 start_ns;
+	u64 blocked_ns;		/* how long it stayed off the CPU */
+	s32 syscall_nr;		/* the call in progress, -1 if none */
+	u8 n_kernel, n_user;
+	u64 kernel[SPAN_STACK_DEPTH];
+	u64 user[SPAN_STACK_DEPTH];
+};
+
+enum span_cpu_state {
+	SPAN_RUNNING,		/* on a CPU */
+	SPAN_RUNNABLE,		/* woken or preempted, waiting in a runqueue */
+	SPAN_BLOCKED,		/* sleeping */
+};
+
+struct span_proc;
+
+/*
+ * A thread in a span: allocated when the span begins (ioctl), found by the probes under RCU
+ * by tid, freed after an RCU grace period once it ended. The fields below lock are under it
+ * (raw, irq-safe: sched_wakeup may come from interrupts); the thread's own system call
+ * fields are also written by the thread alone.
+ */
+struct span_thread {
+	struct rhash_head node;
+	u32 tid;		/* global (init namespace) tid */
+	struct rcu_head rcu;
+	struct span_proc *proc;
+	struct crosslat_span_begin id;	/* trace, span, parent ids, name, service */
+	pid_t pid, vtid;	/* as the process sees them */
+	u64 start_ns;
+	u64 threshold_ns;
+
+	raw_spinlock_t lock;
+	bool ended;
+	u8 state;		/* enum span_cpu_state */
+	bool preempted;		/* runnable because it was preempted, not woken */
+	u64 last_ns;		/* last state change */
+	u64 oncpu_ns, blocked_ns, runq_ns, preempt_ns;
+	u32 blocks, preemptions, wakeups;
+
+	/* the system call in progress (nr -1: none) */
+	s32 cur_nr;
+	u64 cur_start_ns, cur_arg, cur_offcpu_ns;
+	u32 syscalls, unrecorded, n_rec;
+	u64 syscall_ns;
+	struct span_syscall rec[SPAN_RECORDS];
+
+	/* stacks[cur_stack] is the block in progress, the other the longest so far */
+	u8 cur_stack;
+	bool has_longest;
+	struct span_stack stacks[2];
+};
+
+/* Processes with spans open, for the per-process limit. */
+struct span_proc {
+	struct hlist_node node;
+	pid_t tgid;		/* global */
+	unsigned int spans;
+};
+
+/* Counters (enum crosslat_stat from CROSSLAT_STAT_SPAN_BEGUN on), per CPU. */
+#define SPAN_CNT_FIRST	CROSSLAT_STAT_SPAN_BEGUN
+#define SPAN_CNT_NR	(CROSSLAT_STAT_SPAN_HINT_MISSES - SPAN_CNT_FIRST + 1)
+struct span_counters {
+	u64 v[SPAN_CNT_NR];
+};
+extern struct span_counters __percpu *span_counters;
+
+static inline void span_count_add(enum crosslat_stat s, u64 n)
+{
+	this_cpu_add(span_counters->v[s - SPAN_CNT_FIRST], n);
+}
+
+static inline void span_count(enum crosslat_stat s)
+{
+	span_count_add(s, 1);
+}
+
+/* main.c: configuration. */
+extern unsigned int span_max_spans, span_max_per_process;
+u64 span_threshold_for(const char *service);
+bool span_syscall_recorded(long nr);
+
+/* table.c: the threads in a span. */
+extern u16 span_hint[1 << SPAN_HINT_BITS];
+
+static inline bool span_hint_test(u32 tid)
+{
+	return READ_ONCE(span_hint[hash_32(tid, SPAN_HINT_BITS)]) != 0;
+}
+
+int span_table_init(void);
+void span_table_exit(void);
+struct span_thread *span_lookup(u32 tid);	/* under rcu_read_lock() */
+struct span_thread *span_alloc(void);
+int span_insert(struct span_thread *st, pid_t tgid);
+/* Takes st out of the table (true if this call did); the caller frees it with span_free. */
+bool span_remove(struct span_thread *st);
+void span_free(struct span_thread *st);
+void span_abandon_all(void);
+unsigned int span_active(void);
+
+/* probes.c: tracepoint probes, registered while the device is open. */
+int span_probes_register(void);
+void span_probes_unregister(void);
+bool span_probes_registered(void);
+/* Closes the accounting of st at now (the thread's state interval in progress). */
+void span_account_close(struct span_thread *st, u64 now, bool caller_is_thread);
+
+/* annotate.c: the events of an ended span that crossed its threshold. */
+void span_annotate(const struct span_thread *st, u64 end_ns, u32 status);
+
+/* dev.c: /dev/crosslat_span. */
+int span_dev_init(void);
+void span_dev_exit(void);
+
+/* netlink.c: counters and per-service thresholds in the crosslat family. */
+int span_netlink_init(void);
+void span_netlink_exit(void);
+
+#endif /* _CROSSLAT_SPAN_H */
