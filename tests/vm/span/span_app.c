@@ -265,11 +265,11 @@ static volatile int sib_done;
 
 static void *sibling(void *arg)
 {
+	pid_t tid = gettid_();
+
 	(void)arg;
 	ids(&sib_span, 3);
-	sib_tid = gettid_();
-	if (begin(&sib_span))
-		sib_tid = -1;
+	sib_tid = begin(&sib_span) ? -1 : tid;
 	while (!sib_done)
 		usleep(1000);
 	return NULL;
