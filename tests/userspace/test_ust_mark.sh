@@ -7,16 +7,13 @@
 #        v
 #   $tmp/trace --> babeltrace2 --> exactly one event per mark, right id and label
 #
-# As root, lttng always uses the system-wide daemon in /var/run/lttng; so that nothing is
-# shared with it, the daemon, the lttng client and crosslatctl then run as nobody
-# (uid 65534), whose daemon lives under $LTTNG_HOME. The daemon is stopped by its pid file
-# on every exit. TAP-style lines on stdout (see run.sh); exit 4 when skipped.
+# The daemon, the lttng client and crosslatctl run as nobody when root (lttng_private.sh).
+# TAP-style lines on stdout (see run.sh); exit 4 when skipped.
 set -e -u -o pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 ctl=${CROSSLATCTL:-$(cd "$here/../.." && pwd)/build/userspace/crosslatctl}
 ksft_skip=4
-tmo=60
 
 skip_all() {
 	echo "ok - ust_mark # SKIP $*"
@@ -29,52 +26,18 @@ done
 [ -x "$ctl" ] || { echo "not ok - ust_mark_binary_present"; exit 1; }
 [[ $("$ctl" --help) == *"lttng-ust enabled"* ]] || skip_all "crosslatctl built with WITH_UST=0"
 
+. "$here/lttng_private.sh"
 tmp=$(mktemp -d)
-pidfile=$tmp/.lttng/lttng-sessiond.pid
-runas=()
-if [ "$(id -u)" -eq 0 ]; then
-	command -v setpriv >/dev/null ||
-		skip_all "setpriv missing (needed to keep clear of root's global lttng-sessiond)"
-	runas=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
-	chown 65534:65534 "$tmp"
-fi
-# A private copy, so the unprivileged user can run it wherever the build tree is.
-install -m 0755 "$ctl" "$tmp/crosslatctl"
-
-# as_user CMD...: CMD in the private LTTng world, with a clean environment.
-as_user() {
-	timeout "$tmo" "${runas[@]}" env -i PATH="$PATH" HOME="$tmp" LTTNG_HOME="$tmp" \
-		LTTNG_UST_REGISTER_TIMEOUT=10000 LD_PRELOAD= "$@"
-}
-
 cleanup() {
-	local pid
-
 	set +e
-
-	if [ -s "$pidfile" ]; then
-		pid=$(cat "$pidfile")
-		kill "$pid" 2>/dev/null || true
-		for _ in $(seq 50); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$pid" 2>/dev/null || true
-	fi
-	# Consumer daemons left behind by a killed sessiond: only ours carry our LTTNG_HOME.
-	grep -l -s -a -x -z "LTTNG_HOME=$tmp" /proc/[0-9]*/environ | cut -d/ -f3 |
-		while read -r pid; do
-			kill -9 "$pid" 2>/dev/null
-		done
+	lttng_private_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-if ! as_user lttng-sessiond --daemonize --no-kernel >"$tmp/sessiond.log" 2>&1 ||
-   [ ! -s "$pidfile" ]; then
-	sed 's/^/# sessiond: /' "$tmp/sessiond.log" >&2
-	skip_all "lttng-sessiond --daemonize cannot run here"
-fi
+lttng_private_init "$tmp" || skip_all "$lttng_private_why"
+# A private copy, so the unprivileged user can run it wherever the build tree is.
+install -m 0755 "$ctl" "$tmp/crosslatctl"
+lttng_private_start || skip_all "lttng-sessiond --daemonize cannot run here"
 
 failures=0
 ok() { echo "ok - ust_mark_$1"; }
@@ -103,7 +66,7 @@ as_user "$tmp/crosslatctl" mark -u 18446744073709551615 >/dev/null || rc=$?
 
 as_user lttng stop >/dev/null
 as_user lttng destroy >/dev/null
-timeout "$tmo" babeltrace2 "$tmp/trace" >"$tmp/events.txt" 2>"$tmp/babeltrace.log" || {
+timeout 60 babeltrace2 "$tmp/trace" >"$tmp/events.txt" 2>"$tmp/babeltrace.log" || {
 	sed 's/^/# babeltrace2: /' "$tmp/babeltrace.log" >&2
 	not_ok read_trace "babeltrace2 could not read $tmp/trace"
 }
