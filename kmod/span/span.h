@@ -74,11 +74,13 @@ struct span_thread {
 	u64 cur_start_ns, cur_arg, cur_offcpu_ns;
 	u32 syscalls, unrecorded, n_rec;
 	u64 syscall_ns;
-	struct span_syscall rec[SPAN_RECORDS];
 
 	/* stacks[cur_stack] is the block in progress, the other the longest so far */
 	u8 cur_stack;
 	bool has_longest;
+
+	/* not zeroed at allocation (span_alloc): rec[n_rec...] and stacks[] before capture */
+	struct span_syscall rec[SPAN_RECORDS];
 	struct span_stack stacks[2];
 };
 

@@ -23,7 +23,7 @@ static const struct rhashtable_params span_params = {
 static struct rhashtable span_table;
 static DEFINE_SPINLOCK(span_lock);
 static DEFINE_HASHTABLE(span_procs, 8);
-static unsigned int span_nr;
+static unsigned int span_nr, span_nprocs;
 static struct kmem_cache *span_cache;
 
 int span_table_init(void)
@@ -58,6 +58,16 @@ unsigned int span_active(void)
 	return READ_ONCE(span_nr);
 }
 
+/* Entries of processes without a span open kept beyond this many processes are freed. */
+#define SPAN_PROCS_KEPT	256
+
+static void proc_drop(struct span_proc *p)
+{
+	hash_del(&p->node);
+	kfree(p);	/* only ever used under span_lock */
+	span_nprocs--;
+}
+
 static struct span_proc *proc_find(pid_t tgid)
 {
 	struct span_proc *p;
@@ -74,18 +84,24 @@ static struct span_proc *proc_find(pid_t tgid)
  */
 int span_insert(struct span_thread *st, pid_t tgid)
 {
-	struct span_proc *p, *fresh;
+	struct span_proc *p, *fresh = NULL;
 	int err;
 
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
-	if (!fresh)
-		return -ENOMEM;
+again:
 	spin_lock(&span_lock);
 	if (span_nr >= span_max_spans) {
 		err = -ENOSPC;
 		goto out;
 	}
 	p = proc_find(tgid);
+	if (!p && !fresh) {
+		/* a process's first span: its entry, allocated unlocked */
+		spin_unlock(&span_lock);
+		fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+		if (!fresh)
+			return -ENOMEM;
+		goto again;
+	}
 	if (p && p->spans >= span_max_per_process) {
 		err = -EDQUOT;
 		goto out;
@@ -101,6 +117,7 @@ int span_insert(struct span_thread *st, pid_t tgid)
 		fresh = NULL;
 		p->tgid = tgid;
 		hash_add(span_procs, &p->node, tgid);
+		span_nprocs++;
 	}
 	p->spans++;
 	st->proc = p;
@@ -122,10 +139,12 @@ bool span_remove(struct span_thread *st)
 	if (p && !rhashtable_remove_fast(&span_table, &st->node, span_params)) {
 		span_hint[hash_32(st->tid, SPAN_HINT_BITS)]--;
 		span_nr--;
-		if (!--p->spans) {
-			hash_del(&p->node);
-			kfree(p);	/* only ever used under span_lock */
-		}
+		/*
+		 * A process that ends its only span usually opens the next one soon: its entry
+		 * stays, unless too many processes have one.
+		 */
+		if (!--p->spans && span_nprocs > SPAN_PROCS_KEPT)
+			proc_drop(p);
 		st->proc = NULL;
 		removed = true;
 	}
@@ -143,16 +162,27 @@ void span_free(struct span_thread *st)
 	call_rcu(&st->rcu, span_free_rcu);
 }
 
+/* A span with its header zeroed; its records and stacks are written before they are read. */
 struct span_thread *span_alloc(void)
 {
-	return kmem_cache_zalloc(span_cache, GFP_KERNEL);
+	struct span_thread *st = kmem_cache_alloc(span_cache, GFP_KERNEL);
+
+	if (st) {
+		memset(st, 0, offsetof(struct span_thread, rec));
+		st->stacks[0].start_ns = 0;
+		st->stacks[1].start_ns = 0;
+	}
+	return st;
 }
 
-/* Drops every span (the device's last user left, or unload). */
+/* Drops every span and the idle process entries (the device's last user left, or unload). */
 void span_abandon_all(void)
 {
 	struct rhashtable_iter iter;
+	struct span_proc *p;
+	struct hlist_node *tmp;
 	struct span_thread *st;
+	unsigned int bkt;
 
 	rhashtable_walk_enter(&span_table, &iter);
 	rhashtable_walk_start(&iter);
@@ -166,4 +196,10 @@ void span_abandon_all(void)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+	spin_lock(&span_lock);
+	for (bkt = 0; bkt < HASH_SIZE(span_procs); bkt++)
+		hlist_for_each_entry_safe(p, tmp, &span_procs[bkt], node)
+			if (!p->spans)
+				proc_drop(p);
+	spin_unlock(&span_lock);
 }
