@@ -5,7 +5,7 @@
 
 void span_annotate(const struct span_thread *st, u64 end_ns, u32 status)
 {
-	const struct span_stack *s = &st->stacks[!st->cur_stack];
+	const struct span_stack *s = &st->longest;
 	unsigned int i;
 
 	trace_crosslat_span_annotate(st, end_ns, status);

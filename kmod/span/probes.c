@@ -12,17 +12,18 @@
  * the one of the longest block so far.
  */
 #include <linux/ktime.h>
-#include <linux/module.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
-#include <linux/stacktrace.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
+#ifdef CONFIG_X86
+#include <asm/unwind.h>
+#endif
 #include "span.h"
 
 /* The span of tid, or NULL (a thread that only shares a hint slot with one: counted). */
@@ -76,38 +77,6 @@ static void span_record(struct span_thread *st, const struct span_syscall *sc)
 		st->rec[shortest] = *sc;
 }
 
-static void span_sys_exit(void *data, struct pt_regs *regs, long ret)
-{
-	struct span_syscall sc;
-	struct span_thread *st;
-	unsigned long flags;
-
-	if (likely(!span_hint_test(current->pid)))
-		return;
-	rcu_read_lock();
-	st = span_find(current->pid);
-	if (st) {
-		raw_spin_lock_irqsave(&st->lock, flags);
-		/* The exit of the ioctl that began the span has no entry: skipped. */
-		if (!st->ended && st->cur_nr >= 0) {
-			sc.start_ns = st->cur_start_ns;
-			sc.duration_ns = ktime_get_ns() - sc.start_ns;
-			sc.offcpu_ns = st->blocked_ns + st->runq_ns - st->cur_offcpu_ns;
-			sc.arg = st->cur_arg;
-			sc.ret = ret;
-			sc.nr = st->cur_nr;
-			st->syscalls++;
-			st->syscall_ns += sc.duration_ns;
-			span_count(CROSSLAT_STAT_SPAN_SYSCALLS);
-			if (span_syscall_recorded(sc.nr))
-				span_record(st, &sc);
-			st->cur_nr = -1;
-		}
-		raw_spin_unlock_irqrestore(&st->lock, flags);
-	}
-	rcu_read_unlock();
-}
-
 /*
  * The user stack of current, from its saved user registers: the instruction pointer, then
  * the frame-pointer chain. The call usually sits in a libc wrapper built without frame
@@ -150,37 +119,84 @@ static unsigned int span_user_stack(u64 *ips, unsigned int max)
 	return n;
 }
 
-static void span_capture(struct span_thread *st, u64 now)
+static void span_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
-	struct span_stack *s = &st->stacks[st->cur_stack];
-	unsigned long kips[SPAN_STACK_DEPTH];
-	unsigned int i, n;
+	struct span_syscall sc;
+	struct span_thread *st;
+	unsigned long flags;
 
-	n = stack_trace_save(kips, SPAN_STACK_DEPTH, 0);
-	/* from the scheduler's tracepoint on: this module's own frames say nothing */
-	for (i = 0; i < n && within_module(kips[i], THIS_MODULE); i++)
-		;
-	for (s->n_kernel = 0; i < n; i++)
-		s->kernel[s->n_kernel++] = kips[i];
-	s->n_user = span_user_stack(s->user, SPAN_STACK_DEPTH);
-	s->syscall_nr = st->cur_nr;
-	s->start_ns = now;
-	s->blocked_ns = 0;
+	if (likely(!span_hint_test(current->pid)))
+		return;
+	rcu_read_lock();
+	st = span_find(current->pid);
+	if (st) {
+		raw_spin_lock_irqsave(&st->lock, flags);
+		/* The exit of the ioctl that began the span has no entry: skipped. */
+		if (!st->ended && st->cur_nr >= 0) {
+			sc.start_ns = st->cur_start_ns;
+			sc.duration_ns = ktime_get_ns() - sc.start_ns;
+			sc.offcpu_ns = st->blocked_ns + st->runq_ns - st->cur_offcpu_ns;
+			sc.arg = st->cur_arg;
+			sc.ret = ret;
+			sc.nr = st->cur_nr;
+			if (st->need_user && st->longest.syscall_nr == st->cur_nr) {
+				/* the user registers are still those of the call's entry */
+				st->longest.n_user = span_user_stack(st->longest.user,
+								     SPAN_STACK_DEPTH);
+				st->need_user = false;
+			}
+			st->syscalls++;
+			st->syscall_ns += sc.duration_ns;
+			span_count(CROSSLAT_STAT_SPAN_SYSCALLS);
+			if (span_syscall_recorded(sc.nr))
+				span_record(st, &sc);
+			st->cur_nr = -1;
+		}
+		raw_spin_unlock_irqrestore(&st->lock, flags);
+	}
+	rcu_read_unlock();
 }
 
-/* The thread's block that began at stacks[cur_stack].start_ns ends at now. */
-static void span_block_end(struct span_thread *st, u64 now)
+/* The kernel stack of p, a thread that is not running (it blocked, it is being woken). */
+static unsigned int span_kernel_stack(struct task_struct *p, u64 *ips, unsigned int max)
 {
-	struct span_stack *s = &st->stacks[st->cur_stack];
+#ifdef CONFIG_X86
+	struct unwind_state state;
+	unsigned long addr;
+	unsigned int n = 0;
 
-	if (!s->start_ns)
-		return;
-	s->blocked_ns = now - s->start_ns;
-	if (!st->has_longest || s->blocked_ns > st->stacks[!st->cur_stack].blocked_ns) {
-		st->cur_stack = !st->cur_stack;
-		st->has_longest = true;
+	for (unwind_start(&state, p, NULL, NULL); n < max && !unwind_done(&state);
+	     unwind_next_frame(&state)) {
+		addr = unwind_get_return_address(&state);
+		if (!addr)
+			break;
+		ips[n++] = addr;
 	}
-	st->stacks[st->cur_stack].start_ns = 0;
+	return n;
+#else
+	return 0;	/* stack_trace_save_tsk() is not exported to modules before 6.4 */
+#endif
+}
+
+/*
+ * The block of p that began at block_start_ns ends at now. If it is the longest so far,
+ * its kernel stack is taken now, its user stack at its call's exit.
+ */
+static void span_block_end(struct span_thread *st, struct task_struct *p, u64 now)
+{
+	struct span_stack *s = &st->longest;
+	u64 d = now - st->block_start_ns;
+
+	st->blocked_ns += d;
+	if (st->has_longest && d <= s->blocked_ns)
+		return;
+	s->start_ns = st->block_start_ns;
+	s->blocked_ns = d;
+	s->syscall_nr = st->block_nr;
+	s->n_kernel = span_kernel_stack(p, s->kernel, SPAN_STACK_DEPTH);
+	s->n_user = 0;
+	st->has_longest = true;
+	st->need_user = st->block_nr >= 0;
 }
 
 static void span_switch_out(u32 tid, bool preempted, u64 now)
@@ -203,19 +219,20 @@ static void span_switch_out(u32 tid, bool preempted, u64 now)
 	} else {
 		st->state = SPAN_BLOCKED;
 		st->blocks++;
-		span_capture(st, now);
+		st->block_start_ns = now;
+		st->block_nr = st->cur_nr;
 	}
 	st->last_ns = now;
 out:
 	raw_spin_unlock_irqrestore(&st->lock, flags);
 }
 
-static void span_switch_in(u32 tid, u64 now)
+static void span_switch_in(struct task_struct *p, u64 now)
 {
 	struct span_thread *st;
 	unsigned long flags;
 
-	st = span_find(tid);
+	st = span_find(p->pid);
 	if (!st)
 		return;
 	raw_spin_lock_irqsave(&st->lock, flags);
@@ -226,9 +243,8 @@ static void span_switch_in(u32 tid, u64 now)
 		if (st->preempted)
 			st->preempt_ns += now - st->last_ns;
 	} else if (st->state == SPAN_BLOCKED) {
-		/* woken before the probes saw it block or wake: all of it counts as blocked */
-		st->blocked_ns += now - st->last_ns;
-		span_block_end(st, now);
+		/* its wakeup was not seen (it blocked before the span began, on another thread) */
+		span_block_end(st, p, now);
 	}
 	st->state = SPAN_RUNNING;
 	st->preempted = false;
@@ -250,7 +266,7 @@ static void span_sched_switch(void *data, bool preempt, struct task_struct *prev
 	if (out)
 		span_switch_out(prev->pid, preempt || prev_state == TASK_RUNNING, now);
 	if (in)
-		span_switch_in(next->pid, now);
+		span_switch_in(next, now);
 	rcu_read_unlock();
 }
 
@@ -268,8 +284,7 @@ static void span_sched_wakeup(void *data, struct task_struct *p)
 		raw_spin_lock_irqsave(&st->lock, flags);
 		if (!st->ended && st->state == SPAN_BLOCKED) {
 			now = ktime_get_ns();
-			st->blocked_ns += now - st->last_ns;
-			span_block_end(st, now);
+			span_block_end(st, p, now);
 			st->state = SPAN_RUNNABLE;
 			st->preempted = false;
 			st->wakeups++;
@@ -307,13 +322,18 @@ void span_account_close(struct span_thread *st, u64 now, bool caller_is_thread)
 
 	if (caller_is_thread || st->state == SPAN_RUNNING) {
 		st->oncpu_ns += d;
+		if (caller_is_thread && st->need_user && st->longest.syscall_nr == st->cur_nr) {
+			/* the block was in this very call (the END ioctl): its stack is ours */
+			st->longest.n_user = span_user_stack(st->longest.user, SPAN_STACK_DEPTH);
+			st->need_user = false;
+		}
 	} else if (st->state == SPAN_RUNNABLE) {
 		st->runq_ns += d;
 		if (st->preempted)
 			st->preempt_ns += d;
 	} else {
+		/* ended by another thread while it sleeps: the block so far, no stack */
 		st->blocked_ns += d;
-		span_block_end(st, now);
 	}
 	st->last_ns = now;
 }

@@ -27,7 +27,11 @@ struct span_syscall {
 	u32 nr;
 };
 
-/* Where the thread blocked: captured when it leaves the CPU without being runnable. */
+/*
+ * The longest block of the span: the kernel stack, unwound when the block ends and turns
+ * out to be the longest so far (the sleeping thread's stack is still as it blocked); the
+ * user stack, read at the exit of the system call it blocked in.
+ */
 struct span_stack {
 	u64 start_ns;
 	u64 blocked_ns;		/* how long it stayed off the CPU */
@@ -75,13 +79,15 @@ struct span_thread {
 	u32 syscalls, unrecorded, n_rec;
 	u64 syscall_ns;
 
-	/* stacks[cur_stack] is the block in progress, the other the longest so far */
-	u8 cur_stack;
-	bool has_longest;
+	/* the block in progress (BLOCKED) */
+	u64 block_start_ns;
+	s32 block_nr;		/* the system call it is in, -1 if none */
+	bool has_longest;	/* longest is set */
+	bool need_user;		/* longest's user stack is due at its call's exit */
 
-	/* not zeroed at allocation (span_alloc): rec[n_rec...] and stacks[] before capture */
+	/* not zeroed at allocation (span_alloc): rec[n_rec...], longest before has_longest */
 	struct span_syscall rec[SPAN_RECORDS];
-	struct span_stack stacks[2];
+	struct span_stack longest;
 };
 
 /* Processes with spans open, for the per-process limit. */

@@ -167,11 +167,8 @@ struct span_thread *span_alloc(void)
 {
 	struct span_thread *st = kmem_cache_alloc(span_cache, GFP_KERNEL);
 
-	if (st) {
+	if (st)
 		memset(st, 0, offsetof(struct span_thread, rec));
-		st->stacks[0].start_ns = 0;
-		st->stacks[1].start_ns = 0;
-	}
 	return st;
 }
 
