@@ -18,35 +18,15 @@ out=$1
 replays=$2
 bin=$out/encap_replay
 
-run() {
-	valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out.encap.$1.$2" \
-		"$bin" "$1" "$2" >"$out/encap_replay.$1.$2.txt" 2>"$out/valgrind.encap.$1.$2.log" ||
-		{ cat "$out/valgrind.encap.$1.$2.log"; exit 1; }
-}
-
-# Ir of the whole program, from the "totals:" (or older "summary:") line of the output file
-total() {
-	sed -n 's/^\(totals\|summary\): *\([0-9]*\).*/\2/p' "$out/callgrind.out.encap.$1.$2" |
-		head -n 1
-}
-
-# inclusive Ir of function $3 in mode $1, run $2 (0 if it never ran)
-incl() {
-	callgrind_annotate --inclusive=yes --threshold=100 "$out/callgrind.out.encap.$1.$2" \
-		2>/dev/null |
-		awk -v fn="$3" '{ for (i = 2; i <= NF; i++) { f = $i; sub(/^.*:/, "", f);
-			if (f == fn) { gsub(",", "", $1); print $1; exit } } }' | grep . || echo 0
-}
+. "$(dirname "$0")/callgrind-lib.sh"
 
 echo "# callgrind: 0 and $replays replays of $bin vxlan|ipip|plain"
 for mode in vxlan ipip plain; do
-	run "$mode" 0
-	run "$mode" "$replays"
-	sed 's/^/# /' "$out/encap_replay.$mode.$replays.txt"
+	cg_pair "$bin" "$mode"
 	pkts=$(sed -n 's/^mode [a-z]* packets \([0-9]*\).*/\1/p' "$out/encap_replay.$mode.$replays.txt")
-	t=$(($(total "$mode" "$replays") - $(total "$mode" 0)))
-	e=$(($(incl "$mode" "$replays" crosslat_encap_parse) - $(incl "$mode" 0 crosslat_encap_parse)))
-	p=$(($(incl "$mode" "$replays" crosslat_pkt_parse) - $(incl "$mode" 0 crosslat_pkt_parse)))
+	t=$(cg_delta "encap_replay.$mode")
+	e=$(cg_delta "encap_replay.$mode" crosslat_encap_parse)
+	p=$(cg_delta "encap_replay.$mode" crosslat_pkt_parse)
 	awk -v m="$mode" -v r="$replays" -v n="$pkts" -v t="$t" -v e="$e" -v p="$p" 'BEGIN {
 		printf "encap parse %s: %.1f instructions/packet (of which pkt_parse %.1f; total %.1f)\n",
 			m, e / (r * n), p / (r * n), t / (r * n)

@@ -19,22 +19,10 @@ out=$1
 replays=$2
 bin=$out/rtt_replay
 
+. "$(dirname "$0")/callgrind-lib.sh"
+
 run() {
-	valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out.$1" "$bin" "$1" \
-		>"$out/rtt_replay.$1.txt" 2>"$out/valgrind.$1.log" ||
-		{ cat "$out/valgrind.$1.log"; exit 1; }
-}
-
-# Ir of the whole program, from the "totals:" (or older "summary:") line of the output file
-total() {
-	sed -n 's/^\(totals\|summary\): *\([0-9]*\).*/\2/p' "$out/callgrind.out.$1" | head -n 1
-}
-
-# inclusive Ir of function $2 in run $1 (0 if it never ran)
-incl() {
-	callgrind_annotate --inclusive=yes --threshold=100 "$out/callgrind.out.$1" 2>/dev/null |
-		awk -v fn="$2" '{ for (i = 2; i <= NF; i++) { f = $i; sub(/^.*:/, "", f);
-			if (f == fn) { gsub(",", "", $1); print $1; exit } } }' | grep . || echo 0
+	cg_run "rtt_replay.$1" "$bin" "$1"
 }
 
 echo "# callgrind: 0 and $replays replays of $bin"
@@ -48,10 +36,12 @@ $(sed -n 's/^packets \([0-9]*\) egress \([0-9]*\) ingress \([0-9]*\).*/\1 \2 \3/
 EOF
 size=$(sed -n 's/^sizeof(struct crosslat_rtt_flow) //p' "$out/rtt_replay.$replays.txt")
 
-t0=$(total 0) tn=$(total "$replays")
-p0=$(incl 0 crosslat_pkt_parse) pn=$(incl "$replays" crosslat_pkt_parse)
-e0=$(incl 0 crosslat_rtt_on_egress) en=$(incl "$replays" crosslat_rtt_on_egress)
-i0=$(incl 0 crosslat_rtt_on_ingress) in=$(incl "$replays" crosslat_rtt_on_ingress)
+t0=$(cg_total rtt_replay.0) tn=$(cg_total "rtt_replay.$replays")
+p0=$(cg_incl rtt_replay.0 crosslat_pkt_parse) pn=$(cg_incl "rtt_replay.$replays" crosslat_pkt_parse)
+e0=$(cg_incl rtt_replay.0 crosslat_rtt_on_egress)
+en=$(cg_incl "rtt_replay.$replays" crosslat_rtt_on_egress)
+i0=$(cg_incl rtt_replay.0 crosslat_rtt_on_ingress)
+in=$(cg_incl "rtt_replay.$replays" crosslat_rtt_on_ingress)
 
 awk -v r="$replays" -v n="$pkts" -v ne="$egress" -v ni="$ingress" -v size="$size" \
 	-v t="$((tn - t0))" -v p="$((pn - p0))" -v e="$((en - e0))" -v i="$((in - i0))" 'BEGIN {

@@ -313,6 +313,72 @@ static void rtt_seeds(void)
 	write_seed("rtt_track", n++, buf, len);
 }
 
+/*
+ * fuzz_http_trace_ctx seeds: byte 0 the header block bound (0: default, else 4 x byte 0),
+ * byte 1 the chunking seed, then the message.
+ */
+static void write_http(int *n, uint8_t max4, const char *text)
+{
+	static uint8_t buf[2 + 4096];
+	size_t len = strlen(text);
+
+	if (len > sizeof(buf) - 2) {
+		fprintf(stderr, "gen_corpus: http seed %d too long\n", *n);
+		exit(1);
+	}
+	buf[0] = max4;
+	buf[1] = (uint8_t)*n;
+	memcpy(buf + 2, text, len);
+	write_seed("http_trace_ctx", (*n)++, buf, len + 2);
+}
+
+#define TP_TRACE	"4bf92f3577b34da6a3ce929d0e0e4736"
+#define TP_SPAN		"00f067aa0ba902b7"
+#define TP_VALUE	"00-" TP_TRACE "-" TP_SPAN "-01"
+
+static void http_seeds(void)
+{
+	static const char *const msgs[] = {
+		"GET /api HTTP/1.1\r\nHost: svc:8080\r\ntraceparent: " TP_VALUE "\r\n\r\n",
+		"POST /q HTTP/1.0\nContent-Length: 0\nTRACEPARENT:\t" TP_VALUE " \t\n\n",
+		"HTTP/1.1 200 OK\r\nServer: x\r\ntraceparent: " TP_VALUE "\r\n\r\nbody",
+		"HTTP/1.0 503\r\nRetry-After: 1\r\n\r\n",
+		"GET / HTTP/1.1\r\ntraceparent: cc-" TP_TRACE "-" TP_SPAN "-09-future\r\n\r\n",
+		"GET / HTTP/1.1\r\ntraceparent: ff-" TP_TRACE "-" TP_SPAN "-01\r\n"
+		"b3: " TP_TRACE "-" TP_SPAN "-1-05e3ac9a4f6e3b90\r\n\r\n",
+		"GET / HTTP/1.1\r\nb3: 4bf92f3577b34da6-" TP_SPAN "-d\r\n\r\n",
+		"GET / HTTP/1.1\r\nb3: 1\r\nb3: " TP_TRACE "-" TP_SPAN "\r\n\r\n",
+		"GET / HTTP/1.1\r\nuber-trace-id: abcd:7:0:1\r\n\r\n",
+		"GET / HTTP/1.1\r\nUber-Trace-Id: " TP_TRACE "%3A" TP_SPAN "%3a0%3A01\r\n\r\n",
+		"GET / HTTP/1.1\r\nx-traceparent-old: " TP_VALUE "\r\ntraceparent-x: "
+		TP_VALUE "\r\n traceparent: " TP_VALUE "\r\n\r\n",
+		"GET / HTTP/1.1\r\ntraceparent: 00-" TP_TRACE "-" TP_SPAN "-01\r\n"
+		"traceparent: 00-" TP_TRACE "-1111111111111111-01\r\n\r\n",
+		"GET / HTTP/1.1\r\ntraceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-" TP_SPAN
+		"-01\r\n\r\n",
+		"GET / HTTP/1.1\r\ntraceparent: 00-00000000000000000000000000000000-" TP_SPAN
+		"-01\r\nuber-trace-id: 0:1:0:1\r\n\r\n",
+		"\r\nDELETE /x?y=1 HTTP/1.1\r\nHost: a\r\n\rX: y\r\n\r\n",
+		"OPTIONS * HTTP/1.1\r\nCookie: a=b; c=d\r\nAccept: */*\r\n",
+		"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+		"\x16\x03\x01\x02\xfc\x03\x03",	/* a TLS record */
+	};
+	char big[4096];
+	size_t i, len;
+	int n = 0;
+
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
+		write_http(&n, 0, msgs[i]);
+	/* a small bound (TOO_LARGE), and a traceparent after 3 KiB of other headers */
+	write_http(&n, 20, msgs[0]);
+	len = (size_t)snprintf(big, sizeof(big), "GET /far HTTP/1.1\r\n");
+	while (len < 3000)
+		len += (size_t)snprintf(big + len, sizeof(big) - len,
+					"X-Header-%zu: value %zu with some text\r\n", len, len);
+	snprintf(big + len, sizeof(big) - len, "traceparent: " TP_VALUE "\r\n\r\n");
+	write_http(&n, 0, big);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
@@ -331,9 +397,12 @@ int main(int argc, char **argv)
 	make_dir(path);
 	snprintf(path, sizeof(path), "%s/encap_parse", outdir);
 	make_dir(path);
+	snprintf(path, sizeof(path), "%s/http_trace_ctx", outdir);
+	make_dir(path);
 	pkt_seeds();
 	encap_seeds();
 	hist_seeds();
 	rtt_seeds();
+	http_seeds();
 	return 0;
 }
