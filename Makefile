@@ -14,6 +14,7 @@
 #   make bench-guest     in-guest overhead of crosslat_rtt vs tcpdump and bpftrace (~7 min;
 #                        BENCH_GUEST_ARGS="--rounds 30 ..." see tests/bench/rtt-overhead -h)
 #   make bench-map       in-guest overhead of crosslat_map on VXLAN pod-to-pod iperf3 (~5 min)
+#   make bench-span      in-guest cost of span tracking on nginx and python http.server (~15 min)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
@@ -49,7 +50,7 @@ define kmod_build
 endef
 
 .PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace analyze check demo \
-	fuzz bench bench-guest bench-map style install clean deps
+	fuzz bench bench-guest bench-map bench-span style install clean deps
 
 all: modules ust userspace analyze
 
@@ -98,6 +99,11 @@ bench-guest: modules
 bench-map: modules
 	$(TOP)/tests/bench/rtt-overhead --topology vxlan --modes base,base2,map,tcpdump \
 		--rounds 12 $(BENCH_GUEST_ARGS)
+
+# Span tracking (crosslat_span + the LD_PRELOAD library) on nginx and python3 -m http.server.
+bench-span: modules ust
+	$(TOP)/tests/bench/span-overhead --server nginx $(BENCH_GUEST_ARGS)
+	$(TOP)/tests/bench/span-overhead --server python $(BENCH_GUEST_ARGS)
 
 style:
 	$(TOP)/scripts/style
