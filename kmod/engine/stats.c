@@ -58,6 +58,16 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_SPAN_SYSCALLS] = "span_syscalls",
 	[CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED] = "span_syscalls_unrecorded",
 	[CROSSLAT_STAT_SPAN_HINT_MISSES] = "span_hint_misses",
+	[CROSSLAT_STAT_PKT_PENDING] = "pkt_pending",
+	[CROSSLAT_STAT_PKT_SCANNED] = "pkt_scanned",
+	[CROSSLAT_STAT_PKT_CONTEXTS] = "pkt_contexts",
+	[CROSSLAT_STAT_PKT_NO_CONTEXT] = "pkt_no_context",
+	[CROSSLAT_STAT_PKT_INVALID] = "pkt_invalid",
+	[CROSSLAT_STAT_PKT_SPLIT] = "pkt_split",
+	[CROSSLAT_STAT_PKT_PARSE_ERRORS] = "pkt_parse_errors",
+	[CROSSLAT_STAT_PKT_HOPS] = "pkt_hops",
+	[CROSSLAT_STAT_PKT_OVERWRITTEN] = "pkt_overwritten",
+	[CROSSLAT_STAT_PKT_UNMATCHED] = "pkt_unmatched",
 };
 
 int crosslat_stats_init(void)

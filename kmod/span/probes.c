@@ -18,12 +18,12 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
-#include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
 #ifdef CONFIG_X86
 #include <asm/unwind.h>
 #endif
+#include "engine/kernel_tp.h"
 #include "span.h"
 
 /* The span of tid, or NULL (a thread that only shares a hint slot with one: counted). */
@@ -338,13 +338,7 @@ void span_account_close(struct span_thread *st, u64 now, bool caller_is_thread)
 	st->last_ns = now;
 }
 
-struct span_probe {
-	const char *name;
-	void *func;
-	struct tracepoint *tp;
-};
-
-static struct span_probe span_probes[] = {
+static struct crosslat_kernel_tp span_probes[] = {
 	{ "sys_enter", span_sys_enter },
 	{ "sys_exit", span_sys_exit },
 	{ "sched_switch", span_sched_switch },
@@ -355,50 +349,21 @@ static struct span_probe span_probes[] = {
 static DEFINE_MUTEX(span_probes_mutex);
 static bool span_registered;
 
-static void span_probe_find(struct tracepoint *tp, void *priv)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(span_probes); i++)
-		if (!strcmp(tp->name, span_probes[i].name))
-			span_probes[i].tp = tp;
-}
-
 bool span_probes_registered(void)
 {
 	return READ_ONCE(span_registered);
 }
 
-static void span_probes_drop(unsigned int n)
-{
-	while (n--)
-		tracepoint_probe_unregister(span_probes[n].tp, span_probes[n].func, NULL);
-}
-
 int span_probes_register(void)
 {
-	unsigned int i;
 	int err = 0;
 
 	mutex_lock(&span_probes_mutex);
-	if (span_registered)
-		goto out;
-	for_each_kernel_tracepoint(span_probe_find, NULL);
-	for (i = 0; i < ARRAY_SIZE(span_probes); i++) {
-		if (!span_probes[i].tp) {
-			pr_err("kernel tracepoint %s not found\n", span_probes[i].name);
-			err = -ENOENT;
-		} else {
-			err = tracepoint_probe_register(span_probes[i].tp, span_probes[i].func,
-							NULL);
-		}
-		if (err) {
-			span_probes_drop(i);
-			goto out;
-		}
+	if (!span_registered) {
+		err = crosslat_kernel_tp_register(span_probes, ARRAY_SIZE(span_probes));
+		if (!err)
+			WRITE_ONCE(span_registered, true);
 	}
-	WRITE_ONCE(span_registered, true);
-out:
 	mutex_unlock(&span_probes_mutex);
 	return err;
 }
@@ -408,8 +373,7 @@ void span_probes_unregister(void)
 {
 	mutex_lock(&span_probes_mutex);
 	if (span_registered) {
-		span_probes_drop(ARRAY_SIZE(span_probes));
-		tracepoint_synchronize_unregister();
+		crosslat_kernel_tp_unregister(span_probes, ARRAY_SIZE(span_probes));
 		WRITE_ONCE(span_registered, false);
 	}
 	mutex_unlock(&span_probes_mutex);

@@ -138,6 +138,17 @@ enum crosslat_stat {
 	CROSSLAT_STAT_SPAN_SYSCALLS,	/* system calls accounted inside spans */
 	CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED,	/* beyond a span's records: counted, not listed */
 	CROSSLAT_STAT_SPAN_HINT_MISSES,	/* probe calls past the first check of a thread in no span */
+	/* crosslat_pkt.ko; present in replies only while it is loaded */
+	CROSSLAT_STAT_PKT_PENDING,	/* segments with a trace context waiting for their exit (gauge) */
+	CROSSLAT_STAT_PKT_SCANNED,	/* TCP segments entering at a point whose payload was scanned */
+	CROSSLAT_STAT_PKT_CONTEXTS,	/* of them, HTTP messages carrying a trace context */
+	CROSSLAT_STAT_PKT_NO_CONTEXT,	/* HTTP header blocks without one */
+	CROSSLAT_STAT_PKT_INVALID,	/* HTTP header blocks with only malformed ones */
+	CROSSLAT_STAT_PKT_SPLIT,	/* HTTP header blocks continued past their first segment */
+	CROSSLAT_STAT_PKT_PARSE_ERRORS,	/* malformed packets at a point: ignored */
+	CROSSLAT_STAT_PKT_HOPS,		/* crosslat_pkt_hop events */
+	CROSSLAT_STAT_PKT_OVERWRITTEN,	/* pending sightings lost to a newer one in their slot */
+	CROSSLAT_STAT_PKT_UNMATCHED,	/* pending sightings found too old at their exit */
 	__CROSSLAT_STAT_MAX
 };
 #define CROSSLAT_STAT_MAX (__CROSSLAT_STAT_MAX - 1)
