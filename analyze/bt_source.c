@@ -20,6 +20,13 @@
 #define PROG		"crosslat-analyze"
 #define LOG_LEVEL	BT_LOGGING_LEVEL_WARNING
 
+/* What a trace's streams said of its CLOCK_MONOTONIC offset so far. */
+enum clock_state {
+	CLOCK_NOT_SEEN,
+	CLOCK_KNOWN,		/* crosslat_trace_info.mono_offset_ns */
+	CLOCK_UNKNOWN,		/* another clock, or streams that disagree */
+};
+
 /* A trace object of the graph (referenced) and the index of the directory it came from. */
 struct seen_trace {
 	const bt_trace *trace;
@@ -30,6 +37,7 @@ struct crosslat_bt_source {
 	bt_graph *graph;
 	const bt_plugin *ctf, *utils;
 	struct crosslat_trace_info *traces;	/* one per directory */
+	uint8_t *clock_state;			/* enum clock_state, one per directory */
 	size_t nr_traces;
 	struct seen_trace *seen;
 	size_t nr_seen, cap_seen;
@@ -60,9 +68,25 @@ static void print_bt_error(const char *what)
 	bt_error_release(err);
 }
 
+/* The structures a record's fields are looked up in, in order (NULL: absent). */
+struct event_fields {
+	const bt_field *scope[3];	/* payload, specific context, common context */
+};
+
 static const bt_field *member(const void *fields, const char *name)
 {
-	return fields ? bt_field_structure_borrow_member_field_by_name_const(fields, name) : NULL;
+	const struct event_fields *ef = fields;
+	const bt_field *f;
+	size_t i;
+
+	for (i = 0; i < sizeof(ef->scope) / sizeof(ef->scope[0]); i++) {
+		if (!ef->scope[i])
+			continue;
+		f = bt_field_structure_borrow_member_field_by_name_const(ef->scope[i], name);
+		if (f)
+			return f;
+	}
+	return NULL;
 }
 
 static int field_u64(const void *fields, const char *name, uint64_t *v)
@@ -169,11 +193,36 @@ static int field_bytes(const void *fields, const char *name, uint8_t *buf, size_
 	return 0;
 }
 
+static int field_u64s(const void *fields, const char *name, uint64_t *buf, size_t cap,
+		      size_t *len)
+{
+	const bt_field *f = member(fields, name);
+	uint64_t i, n;
+
+	if (!f)
+		return -ENOENT;
+	if (!bt_field_class_type_is(bt_field_get_class_type(f), BT_FIELD_CLASS_TYPE_ARRAY))
+		return -EINVAL;
+	n = bt_field_array_get_length(f);
+	for (i = 0; i < n; i++) {
+		const bt_field *e = bt_field_array_borrow_element_field_by_index_const(f, i);
+
+		if (!bt_field_class_type_is(bt_field_get_class_type(e),
+					    BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+			return -EINVAL;
+		if (i < cap)
+			buf[i] = bt_field_integer_unsigned_get_value(e);
+	}
+	*len = n;
+	return 0;
+}
+
 static const struct crosslat_record_ops bt_record_ops = {
 	.u64	= field_u64,
 	.s64	= field_s64,
 	.str	= field_str,
 	.bytes	= field_bytes,
+	.u64s	= field_u64s,
 };
 
 /* A string entry of the trace's environment, copied, or NULL. */
@@ -256,21 +305,30 @@ static int64_t trace_of(struct crosslat_bt_source *src, const bt_stream *stream)
 	return idx;
 }
 
+/* f when it is a structure, else NULL. */
+static const bt_field *structure(const bt_field *f)
+{
+	return f && bt_field_get_class_type(f) == BT_FIELD_CLASS_TYPE_STRUCTURE ? f : NULL;
+}
+
 static int on_event(struct crosslat_bt_source *src, const bt_message *msg)
 {
 	const bt_event *ev = bt_message_event_borrow_event_const(msg);
-	const bt_field *payload = bt_event_borrow_payload_field_const(ev);
+	struct event_fields fields = { {
+		structure(bt_event_borrow_payload_field_const(ev)),
+		structure(bt_event_borrow_specific_context_field_const(ev)),
+		structure(bt_event_borrow_common_context_field_const(ev)),
+	} };
 	struct crosslat_record r = {
 		.name = bt_event_class_get_name(bt_event_borrow_class_const(ev)),
 		.ops = &bt_record_ops,
+		.fields = &fields,
 	};
 	int64_t idx = trace_of(src, bt_event_borrow_stream_const(ev));
 
 	if (idx < 0)
 		return (int)idx;
 	r.trace = idx;
-	if (payload && bt_field_get_class_type(payload) == BT_FIELD_CLASS_TYPE_STRUCTURE)
-		r.fields = payload;
 	if (!r.name)
 		r.name = "";
 	if (bt_message_event_borrow_stream_class_default_clock_class_const(msg)) {
@@ -282,6 +340,32 @@ static int on_event(struct crosslat_bt_source *src, const bt_message *msg)
 	}
 	src->traces[idx].events++;
 	return src->fn(&r, src->arg);
+}
+
+/*
+ * Learns trace idx's CLOCK_MONOTONIC offset from the default clock class cc of one of its
+ * streams: the trace time of cycle 0 of LTTng's "monotonic" clock. Another clock, or
+ * streams that disagree, leave it unknown for good.
+ */
+static void clock_offset(struct crosslat_bt_source *src, uint32_t idx, const bt_clock_class *cc)
+{
+	struct crosslat_trace_info *t = &src->traces[idx];
+	const char *name = cc ? bt_clock_class_get_name(cc) : NULL;
+	int64_t ns;
+
+	if (src->clock_state[idx] == CLOCK_UNKNOWN)
+		return;
+	if (!name || strcmp(name, "monotonic") ||
+	    bt_clock_class_cycles_to_ns_from_origin(cc, 0, &ns) !=
+	    BT_CLOCK_CLASS_CYCLES_TO_NS_FROM_ORIGIN_STATUS_OK ||
+	    (src->clock_state[idx] == CLOCK_KNOWN && ns != t->mono_offset_ns)) {
+		src->clock_state[idx] = CLOCK_UNKNOWN;
+		t->has_mono_offset = false;
+		return;
+	}
+	src->clock_state[idx] = CLOCK_KNOWN;
+	t->mono_offset_ns = ns;
+	t->has_mono_offset = true;
 }
 
 static int on_message(struct crosslat_bt_source *src, const bt_message *msg)
@@ -304,6 +388,7 @@ static int on_message(struct crosslat_bt_source *src, const bt_message *msg)
 			bt_stream_borrow_class_const(stream));
 		if (cc && !bt_clock_class_origin_is_unix_epoch(cc))
 			src->traces[idx].unix_epoch = false;
+		clock_offset(src, idx, cc);
 		return 0;
 	case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
 		idx = trace_of(src, bt_message_discarded_events_borrow_stream_const(msg));
@@ -464,7 +549,8 @@ int crosslat_bt_source_create(const char *const *dirs, size_t n,
 	if (!src)
 		return -ENOMEM;
 	src->traces = calloc(n ? n : 1, sizeof(*src->traces));
-	if (!src->traces) {
+	src->clock_state = calloc(n ? n : 1, sizeof(*src->clock_state));
+	if (!src->traces || !src->clock_state) {
 		rc = -ENOMEM;
 		goto err;
 	}
@@ -572,5 +658,6 @@ void crosslat_bt_source_destroy(struct crosslat_bt_source *src)
 		free(src->traces[i].domain);
 	}
 	free(src->traces);
+	free(src->clock_state);
 	free(src);
 }

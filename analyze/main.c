@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * crosslat-analyze: offline analysis of LTTng traces holding crosslat events (summary, flow
- * table, RTT alerts, tunnel mappings).
+ * table, RTT alerts, tunnel mappings, application spans and their OTLP export).
  */
 
 #define _GNU_SOURCE
@@ -18,8 +18,12 @@
 #include "bt_source.h"
 #include "flows.h"
 #include "format.h"
+#include "kallsyms.h"
 #include "maps.h"
+#include "otlp.h"
 #include "record.h"
+#include "span_view.h"
+#include "spans.h"
 #include "summary.h"
 #include "trace_find.h"
 
@@ -33,12 +37,28 @@ enum {
 	OPT_JSON	= 1 << 0,
 	OPT_SORT	= 1 << 1,
 	OPT_LIMIT	= 1 << 2,
+	OPT_ALL		= 1 << 3,
+	OPT_SPAN	= 1 << 4,
+	OPT_DETAIL	= 1 << 5,
+	OPT_KALLSYMS	= 1 << 6,
+	OPT_OUTPUT	= 1 << 7,
+};
+
+/* The options that take a value (and may be given once). */
+#define OPT_VALUES	(OPT_SORT | OPT_LIMIT | OPT_SPAN | OPT_KALLSYMS | OPT_OUTPUT)
+
+static const char *const opt_names[] = {
+	"--json", "--sort", "--limit", "--all", "--span", "--detail", "--kallsyms", "--output",
 };
 
 /* getopt_long values of the options without a short form. */
 enum {
 	LOPT_SORT = 256,
 	LOPT_LIMIT,
+	LOPT_ALL,
+	LOPT_SPAN,
+	LOPT_DETAIL,
+	LOPT_KALLSYMS,
 };
 
 /* The tables a subcommand needs built while reading. */
@@ -46,18 +66,25 @@ enum {
 	NEED_SUMMARY	= 1 << 0,
 	NEED_FLOWS	= 1 << 1,
 	NEED_MAPS	= 1 << 2,
+	NEED_SPANS	= 1 << 3,
 };
 
 struct analyze_opts {
 	bool json;			/* --json: one JSON document on stdout */
-	enum crosslat_flow_sort sort;	/* --sort */
+	const char *sort_key;		/* --sort, parsed for the command into sort */
+	unsigned int sort;		/* enum crosslat_flow_sort or crosslat_span_sort */
 	unsigned long limit;		/* --limit; 0: all */
+	bool all;			/* --all: spans below their threshold too */
+	bool detail;			/* --detail: spans in detail */
+	const char *span;		/* --span: a span or trace id (hex) */
+	const char *kallsyms;		/* --kallsyms FILE */
+	const char *output;		/* -o, --output FILE; NULL: stdout */
 	unsigned int given;		/* OPT_* seen on the command line */
 };
 
 static const struct analyze_opts default_opts = {
 	.json	= false,
-	.sort	= CROSSLAT_FLOW_SORT_SRTT,
+	.sort	= 0,		/* CROSSLAT_FLOW_SORT_SRTT, CROSSLAT_SPAN_SORT_DURATION */
 	.limit	= 0,
 	.given	= 0,
 };
@@ -68,6 +95,8 @@ struct analysis {
 	struct crosslat_summary summary;
 	struct crosslat_flows flows;
 	struct crosslat_maps maps;
+	struct crosslat_spans spans;
+	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct crosslat_trace_info *traces;
 	size_t nr_traces;
 	uint64_t events;
@@ -83,26 +112,39 @@ struct subcmd {
 	unsigned int opts;	/* OPT_* it accepts */
 	unsigned int needs;	/* NEED_* */
 	int (*print)(const struct analysis *a, const struct analyze_opts *opts);
+	const char *const *sort_names;	/* --sort keys, the first the default */
+	unsigned int nr_sort;
 };
 
 static int print_summary(const struct analysis *a, const struct analyze_opts *opts);
 static int print_flows(const struct analysis *a, const struct analyze_opts *opts);
 static int print_alerts(const struct analysis *a, const struct analyze_opts *opts);
 static int print_maps(const struct analysis *a, const struct analyze_opts *opts);
+static int print_spans(const struct analysis *a, const struct analyze_opts *opts);
+static int print_otlp(const struct analysis *a, const struct analyze_opts *opts);
 
 static const struct subcmd subcmds[] = {
 	{ "summary", "[--json] TRACE...",
 	  "traces read, events per name, time span, events the tracer discarded",
-	  OPT_JSON, NEED_SUMMARY, print_summary },
+	  OPT_JSON, NEED_SUMMARY, print_summary, NULL, 0 },
 	{ "flows", "[--json] [--sort KEY] [--limit N] TRACE...",
 	  "one row per TCP flow: RTT, retransmits, bytes, alerts (crosslat_rtt events)",
-	  OPT_JSON | OPT_SORT | OPT_LIMIT, NEED_FLOWS, print_flows },
+	  OPT_JSON | OPT_SORT | OPT_LIMIT, NEED_FLOWS, print_flows, crosslat_flow_sort_names,
+	  CROSSLAT_FLOW_SORT_NR },
 	{ "alerts", "[--json] [--limit N] TRACE...",
 	  "every crosslat_rtt_alert: time, flow, smoothed RTT, threshold",
-	  OPT_JSON | OPT_LIMIT, NEED_FLOWS, print_alerts },
+	  OPT_JSON | OPT_LIMIT, NEED_FLOWS, print_alerts, NULL, 0 },
 	{ "map", "[--json] [--limit N] TRACE...",
 	  "tunnel and NAT mappings seen (crosslat_map_add, crosslat_map_del)",
-	  OPT_JSON | OPT_LIMIT, NEED_MAPS, print_maps },
+	  OPT_JSON | OPT_LIMIT, NEED_MAPS, print_maps, NULL, 0 },
+	{ "spans", "[--json] [--all] [--sort KEY] [--limit N] [--detail] [--span ID]\n"
+		   "        [--kallsyms FILE] TRACE...",
+	  "application spans, slowest first: on-CPU/blocked/runqueue split, system calls",
+	  OPT_JSON | OPT_SORT | OPT_LIMIT | OPT_ALL | OPT_SPAN | OPT_DETAIL | OPT_KALLSYMS,
+	  NEED_SPANS, print_spans, crosslat_span_sort_names, CROSSLAT_SPAN_SORT_NR },
+	{ "otlp", "[-o FILE] [--kallsyms FILE] TRACE...",
+	  "the spans as OTLP/JSON lines (OpenTelemetry Collector file exporter format)",
+	  OPT_OUTPUT | OPT_KALLSYMS, NEED_SPANS, print_otlp, NULL, 0 },
 };
 
 static const struct option long_options[] = {
@@ -110,6 +152,11 @@ static const struct option long_options[] = {
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "sort",	required_argument,	NULL, LOPT_SORT },
 	{ "limit",	required_argument,	NULL, LOPT_LIMIT },
+	{ "all",	no_argument,		NULL, LOPT_ALL },
+	{ "span",	required_argument,	NULL, LOPT_SPAN },
+	{ "detail",	no_argument,		NULL, LOPT_DETAIL },
+	{ "kallsyms",	required_argument,	NULL, LOPT_KALLSYMS },
+	{ "output",	required_argument,	NULL, 'o' },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -136,8 +183,17 @@ static void usage(FILE *f)
 		"  -j, --json        one JSON document on stdout instead of text\n"
 		"      --sort KEY    flows order, largest first: srtt (default), rtt_max, bytes\n"
 		"                    (out + in), retrans, alerts; or time (first seen, oldest\n"
-		"                    first). Flows without the value come last\n"
+		"                    first). Flows without the value come last. spans order\n"
+		"                    (annotated spans first): duration (default), blocked, runq,\n"
+		"                    oncpu, largest first; or time (start, oldest first)\n"
 		"      --limit N     print the first N rows (after sorting)\n"
+		"      --all         spans: every span, not only those the kernel annotated\n"
+		"      --detail      spans: each span in detail instead of the table\n"
+		"      --span ID     spans: the detail of the span with this span id (16 hex\n"
+		"                    digits), or of every span of this trace id (32)\n"
+		"      --kallsyms FILE  spans, otlp: kernel stack addresses also as symbols, from\n"
+		"                    a copy of the traced host's /proc/kallsyms (read as root)\n"
+		"  -o, --output FILE otlp: write to FILE instead of stdout\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"ARGUMENTS\n"
@@ -179,6 +235,40 @@ static void usage(FILE *f)
 		"  totals of its crosslat_map_del; STATE live or deleted. Fields a crosslat_map\n"
 		"  version does not record are shown as \"-\".\n"
 		"\n"
+		"  spans lists application spans (libcrosslat-span, its LD_PRELOAD library):\n"
+		"  crosslat_ust:span_begin and span_end (every span, when an lttng-ust session\n"
+		"  records them; add the vtid and vpid contexts for its thread and process) and\n"
+		"  the kernel's crosslat_span_annotate, crosslat_span_syscall and\n"
+		"  crosslat_span_stack (spans above their threshold, crosslat_span.ko), joined on\n"
+		"  host (trace hostname), trace id and span id. Without --all only the annotated\n"
+		"  spans are listed. Columns: SERVICE, NAME, TRACE_ID, SPAN_ID; DUR_MS (the\n"
+		"  kernel's duration, else span_end's); THRESH_MS; ONCPU_MS, BLOCKED_MS and\n"
+		"  RUNQ_MS (waiting for a CPU; they add up to the duration), PREEMPT_MS (the part\n"
+		"  of RUNQ_MS after preemptions); SYSCALLS made in the span; TOP_BLOCKING, the\n"
+		"  listed call that was off-CPU longest, and for how long. The detail view shows\n"
+		"  the listed calls (the kernel keeps the 32 longest) in time order from the\n"
+		"  span's start, with their first argument (the fd of read, write, fsync, ...),\n"
+		"  result, duration and off-CPU time, then the kernel and user stacks of the\n"
+		"  longest block, innermost first, as hex addresses.\n"
+		"\n"
+		"  otlp writes every span with a time as OTLP/JSON, one {\"resourceSpans\":[...]}\n"
+		"  request per line of up to 256 spans, as the OpenTelemetry Collector's file\n"
+		"  exporter does (its otlpjsonfile receiver reads them back): a resource per host\n"
+		"  and service (service.name, host.name), scope \"crosslat\", span kind SERVER\n"
+		"  (2) for names \"METHOD /path\" (the preload library names requests so), else\n"
+		"  INTERNAL (1); attributes thread.id, process.pid, crosslat.annotated,\n"
+		"  crosslat.threshold_ns, .oncpu_ns, .blocked_ns, .runq_ns, .preempt_ns,\n"
+		"  .syscalls, ...; status code as the span ended. Each listed system call is a\n"
+		"  child span (INTERNAL, named after the call, span id a hash of the span's ids\n"
+		"  and the call's index; crosslat.syscall.fd or .arg0, .ret, crosslat.offcpu_ns),\n"
+		"  each stack a span event crosslat.stack.kernel or .user (crosslat.stack.ips:\n"
+		"  hex addresses, innermost first). Times are Unix time: the kernel's\n"
+		"  CLOCK_MONOTONIC start_ns plus the offset of the trace's \"monotonic\" clock\n"
+		"  (from its metadata: the realtime-monotonic difference when the session\n"
+		"  began), else the time of span_begin. A kernel span whose trace clock has no\n"
+		"  such offset keeps CLOCK_MONOTONIC times (since boot), with the attribute\n"
+		"  crosslat.clock=\"monotonic\" and a warning.\n"
+		"\n"
 		"JSON OUTPUT\n"
 		"  Integers unless said; trace times (*_ns of events) in ns from the clock's\n"
 		"  origin (the Unix epoch for LTTng: beyond 2^53, so read them with a parser\n"
@@ -206,6 +296,21 @@ static void usage(FILE *f)
 		"    cgroup_id, pid, comm}), adds, changes, dels, deleted (boolean), first_ns,\n"
 		"    last_ns, packets, bytes (of the latest crosslat_map_del), event_first_ns,\n"
 		"    event_last_ns\n"
+		"  spans: an array, one object per span: trace_id, span_id, parent_span_id\n"
+		"    (hex; null for a root span), trace, hostname, service, name, pid, tid,\n"
+		"    status (\"unset\", \"ok\", \"error\"), annotated, kernel, span_begin,\n"
+		"    span_end (booleans: which events were seen), start_ns, end_ns (trace\n"
+		"    time), clock (\"unix\", or \"monotonic\" without the trace clock's\n"
+		"    offset), duration_ns, mono_start_ns (the kernel's CLOCK_MONOTONIC start),\n"
+		"    threshold_ns, oncpu_ns, blocked_ns, runq_ns, preempt_ns, blocks,\n"
+		"    preemptions, wakeups, syscalls, syscall_ns, syscalls_listed,\n"
+		"    syscalls_unrecorded (null without the kernel's annotate), begin_kernel,\n"
+		"    end_kernel (of span_begin, span_end), dropped (events past the per-span\n"
+		"    limits), top_blocking (a call or null), calls ([{nr, name, start_ns,\n"
+		"    offset_ns (from the span's start), mono_ns, duration_ns, offcpu_ns, arg, fd\n"
+		"    (or null), ret}], in the kernel's order), stacks ([{kernel (boolean),\n"
+		"    syscall_nr, syscall, start_ns, offset_ns, blocked_ns, depth, ips (hex\n"
+		"    strings), symbols (with --kallsyms)}])\n"
 		"\n"
 		"EXIT STATUS\n"
 		"  0  success\n"
@@ -218,7 +323,11 @@ static void usage(FILE *f)
 		"  " PROG " flows --json trace/ | jq '.[] | select(.lport == 443) | .srtt_ns'\n"
 		"  " PROG " alerts trace/ | less -S\n"
 		"  " PROG " alerts --json host1/ host2/ | jq 'group_by(.hostname) | map(length)'\n"
-		"  " PROG " map --json trace/ | jq '.[] | select(.dir == \"encap\")'\n");
+		"  " PROG " map --json trace/ | jq '.[] | select(.dir == \"encap\")'\n"
+		"  " PROG " spans --sort runq --limit 10 ~/lttng-traces/span-session/\n"
+		"  " PROG " spans --span 1011121314151617 --kallsyms kallsyms.txt trace/\n"
+		"  " PROG " spans --json trace/ | jq '.[] | select(.blocked_ns > 1e7) | .calls'\n"
+		"  " PROG " otlp -o spans.json host1/ host2/  # then an otlpjsonfile receiver\n");
 }
 
 static void usage_hint(void)
@@ -226,17 +335,32 @@ static void usage_hint(void)
 	fprintf(stderr, "Try '" PROG " --help'.\n");
 }
 
-static int parse_sort(const char *s, enum crosslat_flow_sort *key)
+/* The --sort key s of cmd into *key; -1 after saying why. */
+static int parse_sort(const struct subcmd *cmd, const char *s, unsigned int *key)
 {
 	unsigned int i;
 
-	for (i = 0; i < CROSSLAT_FLOW_SORT_NR; i++) {
-		if (!strcmp(s, crosslat_flow_sort_names[i])) {
+	for (i = 0; i < cmd->nr_sort; i++) {
+		if (!strcmp(s, cmd->sort_names[i])) {
 			*key = i;
 			return 0;
 		}
 	}
-	fprintf(stderr, PROG ": --sort: unknown KEY '%s' (srtt, rtt_max, bytes, retrans, alerts, time)\n",
+	fprintf(stderr, PROG ": --sort: unknown KEY '%s' (", s);
+	for (i = 0; i < cmd->nr_sort; i++)
+		fprintf(stderr, "%s%s", i ? ", " : "", cmd->sort_names[i]);
+	fprintf(stderr, ")\n");
+	return -1;
+}
+
+/* --span: a span id (16 hex digits) or a trace id (32); -1 after saying why. */
+static int parse_span_id(const char *s, uint8_t *id, size_t *len)
+{
+	*len = strlen(s) == 2 * CROSSLAT_SPAN_TRACE_ID_LEN ? CROSSLAT_SPAN_TRACE_ID_LEN :
+								  CROSSLAT_SPAN_ID_LEN;
+	if (!crosslat_span_parse_hex(s, id, *len))
+		return 0;
+	fprintf(stderr, PROG ": --span: ID must be a span id (16 hex digits) or a trace id (32), not '%s'\n",
 		s);
 	return -1;
 }
@@ -305,6 +429,11 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	}
 	if (a->needs & NEED_MAPS) {
 		rc = crosslat_maps_add(&a->maps, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_SPANS) {
+		rc = crosslat_spans_add(&a->spans, r);
 		if (rc < 0)
 			return rc;
 	}
@@ -930,6 +1059,114 @@ static int print_maps(const struct analysis *a, const struct analyze_opts *opts)
 	return 0;
 }
 
+/* ---- spans ------------------------------------------------------------------------------ */
+
+/* Whether s has the --span id: its span id, or its trace id. */
+static bool span_matches(const struct crosslat_span *s, const uint8_t *id, size_t len)
+{
+	if (len == CROSSLAT_SPAN_TRACE_ID_LEN)
+		return !memcmp(s->key.trace_id, id, len);
+	return !memcmp(s->key.span_id, id, len);
+}
+
+/* Whether the spans come from more than one host (a HOST column is needed). */
+static bool spans_hosts(const struct crosslat_spans *sp)
+{
+	size_t i;
+
+	for (i = 1; i < sp->nr; i++)
+		if (sp->v[i].key.host != sp->v[0].key.host)
+			return true;
+	return false;
+}
+
+static int print_spans(const struct analysis *a, const struct analyze_opts *opts)
+{
+	struct crosslat_span_view vw = {
+		.sp = &a->spans,
+		.ks = a->ksyms.nr ? &a->ksyms : NULL,
+		.host = spans_hosts(&a->spans),
+	};
+	const struct crosslat_span **v;
+	uint8_t id[CROSSLAT_SPAN_TRACE_ID_LEN];
+	size_t nr, i, n = 0, idlen = 0;
+
+	v = crosslat_spans_sorted(&a->spans, opts->sort, opts->all || opts->span, &nr);
+	if (!v && nr) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -ENOMEM;
+	}
+	if (opts->span && !parse_span_id(opts->span, id, &idlen)) {
+		for (i = 0; i < nr; i++)
+			if (span_matches(v[i], id, idlen))
+				v[n++] = v[i];
+		nr = n;
+	}
+	n = rows(nr, opts);
+	if (opts->json) {
+		printf("[");
+		for (i = 0; i < n; i++) {
+			printf(i ? ",\n" : "\n");
+			crosslat_span_view_json(stdout, &vw, v[i]);
+		}
+		printf(n ? "\n]\n" : "]\n");
+	} else if (opts->detail || opts->span) {
+		for (i = 0; i < n; i++) {
+			printf(i ? "\n" : "");
+			crosslat_span_view_detail(stdout, &vw, v[i]);
+		}
+	} else if (crosslat_span_view_table(stdout, &vw, v, n)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		free(v);
+		return -ENOMEM;
+	}
+	free(v);
+	if (opts->span && !nr) {
+		fprintf(stderr, PROG ": spans: no span %s in the traces\n", opts->span);
+		return -ENOENT;
+	}
+	if (!opts->json && !opts->all && !opts->span && a->spans.nr > nr)
+		printf("(%zu span%s below %s threshold not shown: --all lists them)\n",
+		       a->spans.nr - nr, a->spans.nr - nr == 1 ? "" : "s",
+		       a->spans.nr - nr == 1 ? "its" : "their");
+	return 0;
+}
+
+/* ---- otlp ------------------------------------------------------------------------------- */
+
+static int print_otlp(const struct analysis *a, const struct analyze_opts *opts)
+{
+	const char *out = opts->output ? opts->output : "standard output";
+	struct crosslat_otlp_stats st;
+	FILE *f = stdout;
+	int rc;
+
+	if (opts->output) {
+		f = fopen(opts->output, "w");
+		if (!f) {
+			fprintf(stderr, PROG ": %s: %s\n", opts->output, strerror(errno));
+			return -errno;
+		}
+	}
+	rc = crosslat_otlp_write(f, &a->spans, a->ksyms.nr ? &a->ksyms : NULL, &st);
+	if (opts->output && fclose(f) && !rc)
+		rc = -EIO;
+	if (rc) {
+		fprintf(stderr, PROG ": writing %s: %s\n", out, strerror(-rc));
+		return rc;
+	}
+	if (st.not_epoch)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " spans have times that are not Unix time (CLOCK_MONOTONIC, or a trace clock not counting from the epoch): attribute crosslat.clock\n",
+			st.not_epoch);
+	if (st.untimed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " spans without any time were left out\n",
+			st.untimed);
+	if (opts->output)
+		fprintf(stderr, PROG ": %s: %" PRIu64 " spans, %" PRIu64 " system call spans, %" PRIu64 " stacks in %" PRIu64 " lines\n",
+			out, st.spans, st.syscalls, st.stacks, st.lines);
+	return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static const struct subcmd *find_subcmd(const char *name)
@@ -942,9 +1179,51 @@ static const struct subcmd *find_subcmd(const char *name)
 	return NULL;
 }
 
-static const char *opt_name(unsigned int bit)
+/* The OPT_* bit of a getopt_long() value; 0 for --help and errors. */
+static unsigned int opt_bit(int c)
 {
-	return bit & OPT_JSON ? "--json" : bit & OPT_SORT ? "--sort" : "--limit";
+	static const struct {
+		int c;
+		unsigned int bit;
+	} bits[] = {
+		{ 'j', OPT_JSON }, { LOPT_SORT, OPT_SORT }, { LOPT_LIMIT, OPT_LIMIT },
+		{ LOPT_ALL, OPT_ALL }, { LOPT_SPAN, OPT_SPAN }, { LOPT_DETAIL, OPT_DETAIL },
+		{ LOPT_KALLSYMS, OPT_KALLSYMS }, { 'o', OPT_OUTPUT },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bits); i++)
+		if (bits[i].c == c)
+			return bits[i].bit;
+	return 0;
+}
+
+/* The name of the lowest option in the OPT_* bits. */
+static const char *opt_name(unsigned int bits)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(opt_names); i++)
+		if (bits & 1u << i)
+			return opt_names[i];
+	return "?";
+}
+
+/* Warns of span events that could not be used. */
+static void spans_warn(const struct crosslat_spans *sp)
+{
+	if (sp->malformed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " span events without usable ids or times were ignored\n",
+			sp->malformed);
+	if (sp->orphans)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_span_syscall/stack events without their crosslat_span_annotate were ignored (events lost?)\n",
+			sp->orphans);
+	if (sp->dropped)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " span system calls or stacks past %d and %d per span were not kept\n",
+			sp->dropped, CROSSLAT_SPAN_SYSCALLS_MAX, CROSSLAT_SPAN_STACKS_MAX);
+	if (sp->duplicates)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " span events repeated one seen before on the same host (the same trace read twice?): kept apart\n",
+			sp->duplicates);
 }
 
 /* Reads the traces under paths[] for cmd and prints its output; returns the exit status. */
@@ -959,14 +1238,28 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 	crosslat_summary_init(&a.summary);
 	crosslat_flows_init(&a.flows);
 	crosslat_maps_init(&a.maps);
+	crosslat_spans_init(&a.spans);
 	a.progress = isatty(STDERR_FILENO);
 
+	if (opts->kallsyms) {
+		rc = crosslat_kallsyms_load(&a.ksyms, opts->kallsyms);
+		if (rc) {
+			fprintf(stderr, PROG ": --kallsyms %s: %s\n", opts->kallsyms,
+				rc == -ENODATA ? "no symbol with an address (read /proc/kallsyms as root)" :
+						 strerror(-rc));
+			goto cleanup;
+		}
+	}
 	if (find_traces(paths, npaths, &dirs))
 		goto cleanup;
 	rc = crosslat_bt_source_create((const char *const *)dirs.path, dirs.nr, &src);
 	if (rc)
 		goto cleanup;
 	a.traces = crosslat_bt_source_traces(src, &a.nr_traces);
+	if (crosslat_spans_set_traces(&a.spans, a.traces, a.nr_traces)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto cleanup;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &a.progress_at);
 	rc = crosslat_bt_source_run(src, on_record, &a);
 	progress_clear(&a);
@@ -978,6 +1271,7 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 	if (a.flows.malformed || a.maps.malformed)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat events without a usable flow or mapping key were ignored\n",
 			a.flows.malformed + a.maps.malformed);
+	spans_warn(&a.spans);
 	if (cmd->print(&a, opts))
 		goto cleanup;
 	if (fflush(stdout) || ferror(stdout)) {
@@ -987,6 +1281,8 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 	status = EXIT_SUCCESS;
 cleanup:
 	crosslat_bt_source_destroy(src);
+	crosslat_kallsyms_free(&a.ksyms);
+	crosslat_spans_uninit(&a.spans);
 	crosslat_maps_uninit(&a.maps);
 	crosslat_flows_uninit(&a.flows);
 	crosslat_summary_uninit(&a.summary);
@@ -1001,32 +1297,53 @@ int main(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jho:", long_options, NULL)) != -1) {
+		unsigned int bit = opt_bit(c);
+
+		if (opts.given & bit & OPT_VALUES) {
+			fprintf(stderr, PROG ": option '%s' given twice\n", opt_name(bit));
+			usage_hint();
+			return EXIT_USAGE;
+		}
+		opts.given |= bit;
 		switch (c) {
 		case 'j':
 			opts.json = true;
-			opts.given |= OPT_JSON;
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
 		case LOPT_SORT:
-			if ((opts.given & OPT_SORT) || parse_sort(optarg, &opts.sort)) {
-				if (opts.given & OPT_SORT)
-					fprintf(stderr, PROG ": option '--sort' given twice\n");
-				usage_hint();
-				return EXIT_USAGE;
-			}
-			opts.given |= OPT_SORT;
+			opts.sort_key = optarg;
 			break;
 		case LOPT_LIMIT:
-			if ((opts.given & OPT_LIMIT) || parse_limit(optarg, &opts.limit)) {
-				if (opts.given & OPT_LIMIT)
-					fprintf(stderr, PROG ": option '--limit' given twice\n");
+			if (parse_limit(optarg, &opts.limit)) {
 				usage_hint();
 				return EXIT_USAGE;
 			}
-			opts.given |= OPT_LIMIT;
+			break;
+		case LOPT_ALL:
+			opts.all = true;
+			break;
+		case LOPT_SPAN: {
+			uint8_t id[CROSSLAT_SPAN_TRACE_ID_LEN];
+			size_t len;
+
+			if (parse_span_id(optarg, id, &len)) {
+				usage_hint();
+				return EXIT_USAGE;
+			}
+			opts.span = optarg;
+			break;
+		}
+		case LOPT_DETAIL:
+			opts.detail = true;
+			break;
+		case LOPT_KALLSYMS:
+			opts.kallsyms = optarg;
+			break;
+		case 'o':
+			opts.output = optarg;
 			break;
 		case ':':
 			fprintf(stderr, PROG ": option '%s' needs a value\n", argv[optind - 1]);
@@ -1059,6 +1376,10 @@ int main(int argc, char **argv)
 	if (opts.given & ~cmd->opts) {
 		fprintf(stderr, PROG ": %s: %s is not an option of this command\n", cmd->name,
 			opt_name(opts.given & ~cmd->opts));
+		usage_hint();
+		return EXIT_USAGE;
+	}
+	if (opts.sort_key && parse_sort(cmd, opts.sort_key, &opts.sort)) {
 		usage_hint();
 		return EXIT_USAGE;
 	}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of crosslat-analyze's portable core (no babeltrace): flows, maps, summary,
- * index, trace discovery and formatting, fed with synthetic records. TAP on stdout.
+ * Unit tests of crosslat-analyze's portable core (no babeltrace): flows, maps, spans and
+ * their OTLP export, summary, index, trace discovery and formatting, fed with synthetic
+ * records. TAP on stdout.
  */
 
 #define _GNU_SOURCE	/* open_memstream, mkdtemp */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -16,16 +18,21 @@
 #include "flows.h"
 #include "format.h"
 #include "index.h"
+#include "kallsyms.h"
 #include "maps.h"
+#include "otlp.h"
 #include "record.h"
+#include "span_view.h"
+#include "spans.h"
 #include "summary.h"
+#include "syscalls.h"
 #include "trace_find.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* ---- synthetic records ------------------------------------------------------------------ */
 
-enum fake_type { F_U64, F_S64, F_STR, F_BYTES };
+enum fake_type { F_U64, F_S64, F_STR, F_BYTES, F_U64S };
 
 struct fake_field {
 	const char *name;
@@ -34,6 +41,7 @@ struct fake_field {
 	int64_t s;
 	const char *str;
 	uint8_t bytes[32];
+	uint64_t u64s[40];
 	size_t len;
 };
 
@@ -121,8 +129,22 @@ static int fake_bytes(const void *fields, const char *name, uint8_t *buf, size_t
 	return 0;
 }
 
+static int fake_u64s(const void *fields, const char *name, uint64_t *buf, size_t cap,
+		     size_t *len)
+{
+	const struct fake_field *f = fake_find(fields, name);
+
+	if (!f)
+		return -ENOENT;
+	if (f->type != F_U64S)
+		return -EINVAL;
+	*len = f->len;
+	memcpy(buf, f->u64s, (f->len < cap ? f->len : cap) * sizeof(*buf));
+	return 0;
+}
+
 static const struct crosslat_record_ops fake_ops = {
-	.u64 = fake_u64, .s64 = fake_s64, .str = fake_str, .bytes = fake_bytes,
+	.u64 = fake_u64, .s64 = fake_s64, .str = fake_str, .bytes = fake_bytes, .u64s = fake_u64s,
 };
 
 static struct fake_event *fe_new(struct fake_event *ev, const char *name, int64_t ts,
@@ -180,6 +202,14 @@ static void fe_bytes(struct fake_event *ev, const char *name, const void *p, siz
 	struct fake_field *f = fe_add(ev, name, F_BYTES);
 
 	memcpy(f->bytes, p, n);
+	f->len = n;
+}
+
+static void fe_u64s(struct fake_event *ev, const char *name, const uint64_t *v, size_t n)
+{
+	struct fake_field *f = fe_add(ev, name, F_U64S);
+
+	memcpy(f->u64s, v, n * sizeof(*v));
 	f->len = n;
 }
 
@@ -1005,6 +1035,918 @@ static void test_format_table(void)
 	free(out);
 }
 
+/* ---- spans ------------------------------------------------------------------------------ */
+
+#define OFF1	1700000000000000000LL	/* h1's CLOCK_MONOTONIC offset */
+#define OFF2	1700000000500000000LL	/* h2's */
+
+static const uint8_t tid_a[16] = {
+	0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+	0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+};
+
+/* 0: kernel of h1, 1: UST of h1, 2: kernel of h2, 3: kernel of an unnamed host, no offset. */
+static struct crosslat_trace_info span_traces[4];
+
+static void span_traces_init(struct crosslat_spans *sp)
+{
+	memset(span_traces, 0, sizeof(span_traces));
+	span_traces[0] = (struct crosslat_trace_info){ .path = "h1/kernel", .hostname = "h1",
+		.unix_epoch = true, .mono_offset_ns = OFF1, .has_mono_offset = true };
+	span_traces[1] = (struct crosslat_trace_info){ .path = "h1/ust", .hostname = "h1",
+		.unix_epoch = true, .mono_offset_ns = OFF1, .has_mono_offset = true };
+	span_traces[2] = (struct crosslat_trace_info){ .path = "h2/kernel", .hostname = "h2",
+		.unix_epoch = true, .mono_offset_ns = OFF2, .has_mono_offset = true };
+	span_traces[3] = (struct crosslat_trace_info){ .path = "x/kernel" };
+	crosslat_spans_init(sp);
+	CHECK_INT_EQ(crosslat_spans_set_traces(sp, span_traces, ARRAY_SIZE(span_traces)), 0);
+}
+
+static void span_id_of(uint64_t span, uint8_t *id)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, span >>= 8)
+		id[i] = span & 0xff;
+}
+
+static struct fake_event *span_ev(struct fake_event *ev, const char *name, int64_t ts,
+				  uint32_t trace, uint64_t span)
+{
+	uint8_t id[8];
+
+	fe_new(ev, name, ts, trace);
+	fe_bytes(ev, "trace_id", tid_a, 16);
+	span_id_of(span, id);
+	fe_bytes(ev, "span_id", id, 8);
+	return ev;
+}
+
+static struct fake_event *annotate_ev(struct fake_event *ev, int64_t ts, uint32_t trace,
+				      uint64_t span, uint64_t start, uint64_t dur)
+{
+	static const uint8_t parent[8] = { 0x77 };
+
+	span_ev(ev, CROSSLAT_EV_SPAN_ANNOTATE, ts, trace, span);
+	fe_s64(ev, "tid", 300);
+	fe_bytes(ev, "parent_span_id", parent, 8);
+	fe_str(ev, "name", "GET /work");
+	fe_str(ev, "service", "svc");
+	fe_s64(ev, "pid", 299);
+	fe_u64(ev, "status", 1);
+	fe_u64(ev, "start_ns", start);
+	fe_u64(ev, "duration_ns", dur);
+	fe_u64(ev, "threshold_ns", dur / 4);
+	fe_u64(ev, "oncpu_ns", dur / 10);
+	fe_u64(ev, "blocked_ns", dur - dur / 10 - dur / 20);
+	fe_u64(ev, "runq_ns", dur / 20);
+	fe_u64(ev, "preempt_ns", dur / 40);
+	fe_u64(ev, "blocks", 2);
+	fe_u64(ev, "preemptions", 1);
+	fe_u64(ev, "wakeups", 2);
+	fe_u64(ev, "syscalls", 3);
+	fe_u64(ev, "syscall_ns", dur / 2);
+	fe_u64(ev, "syscalls_listed", 3);
+	fe_u64(ev, "syscalls_unrecorded", 0);
+	return ev;
+}
+
+static struct fake_event *syscall_ev(struct fake_event *ev, int64_t ts, uint32_t trace,
+				     uint64_t span, uint32_t nr, uint64_t start, uint64_t dur,
+				     uint64_t offcpu)
+{
+	span_ev(ev, CROSSLAT_EV_SPAN_SYSCALL, ts, trace, span);
+	fe_s64(ev, "tid", 300);
+	fe_u64(ev, "nr", nr);
+	fe_u64(ev, "start_ns", start);
+	fe_u64(ev, "duration_ns", dur);
+	fe_u64(ev, "offcpu_ns", offcpu);
+	fe_u64(ev, "arg", 7);
+	fe_s64(ev, "ret", -11);
+	return ev;
+}
+
+static struct fake_event *stack_ev(struct fake_event *ev, int64_t ts, uint32_t trace,
+				   uint64_t span, bool kernel, size_t depth)
+{
+	uint64_t ips[40];
+	size_t i;
+
+	for (i = 0; i < depth && i < ARRAY_SIZE(ips); i++)
+		ips[i] = (kernel ? 0xffffffff81000000ull : 0x7f0000000000ull) + 0x10 * i;
+	span_ev(ev, CROSSLAT_EV_SPAN_STACK, ts, trace, span);
+	fe_u64(ev, "kernel", kernel);
+	fe_s64(ev, "syscall_nr", 230);
+	fe_u64(ev, "start_ns", 10100);
+	fe_u64(ev, "blocked_ns", 3000);
+	fe_u64s(ev, "ips", ips, depth);
+	return ev;
+}
+
+static struct fake_event *begin_ev(struct fake_event *ev, int64_t ts, uint32_t trace,
+				   uint64_t span, const char *name)
+{
+	static const uint8_t root[8];
+
+	span_ev(ev, CROSSLAT_EV_SPAN_BEGIN, ts, trace, span);
+	fe_bytes(ev, "parent_span_id", root, 8);
+	fe_str(ev, "name", name);
+	fe_str(ev, "service", "svc");
+	fe_s64(ev, "kernel", 1);
+	fe_s64(ev, "vtid", 41);		/* contexts: fake records have one namespace */
+	fe_s64(ev, "vpid", 40);
+	return ev;
+}
+
+static struct fake_event *end_ev(struct fake_event *ev, int64_t ts, uint32_t trace,
+				 uint64_t span, uint64_t dur, bool annotated)
+{
+	span_ev(ev, CROSSLAT_EV_SPAN_END, ts, trace, span);
+	fe_u64(ev, "status", 2);
+	fe_u64(ev, "duration_ns", dur);
+	fe_s64(ev, "kernel", 1);
+	fe_u64(ev, "annotated", annotated);
+	fe_u64(ev, "syscalls", 9);
+	return ev;
+}
+
+static struct crosslat_span_key span_key(uint64_t span, uint32_t host)
+{
+	struct crosslat_span_key k;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.trace_id, tid_a, 16);
+	span_id_of(span, k.span_id);
+	k.host = host;
+	return k;
+}
+
+static int add(struct crosslat_spans *sp, struct fake_event *ev)
+{
+	return crosslat_spans_add(sp, &ev->r);
+}
+
+/* A span of lttng-ust events only: times of its events, ids from the vtid/vpid contexts. */
+static void test_spans_ust_only(void)
+{
+	const struct crosslat_span **v;
+	struct crosslat_span_key k = span_key(5, 1);
+	const struct crosslat_span *s;
+	struct crosslat_span_time t;
+	struct crosslat_spans sp;
+	struct fake_event ev;
+	size_t nr;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, begin_ev(&ev, OFF1 + 1000, 1, 5, "work")), 1);
+	CHECK_INT_EQ(add(&sp, end_ev(&ev, OFF1 + 5000, 1, 5, 3900, false)), 1);
+	CHECK_INT_EQ(add(&sp, fe_new(&ev, "crosslat_ust:mark", 1, 1)), 0);
+	CHECK_EQ(sp.nr, 1);
+	s = crosslat_spans_find(&sp, &k);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	CHECK_EQ(s->present, CROSSLAT_SPAN_BEGIN | CROSSLAT_SPAN_END | CROSSLAT_SPAN_TID |
+			     CROSSLAT_SPAN_PID);
+	CHECK_INT_EQ(s->tid, 41);
+	CHECK_INT_EQ(s->pid, 40);
+	CHECK(!strcmp(s->name, "work") && !strcmp(s->service, "svc"));
+	CHECK_EQ(s->status, 2);
+	CHECK_EQ(s->end_syscalls, 9);
+	CHECK(!crosslat_span_annotated(s));
+	CHECK_EQ(crosslat_span_duration(s), 3900);
+	CHECK(crosslat_span_top_blocking(s) == NULL);
+	crosslat_spans_time(&sp, s, &t);
+	CHECK(t.known && t.epoch && !t.monotonic);
+	CHECK_INT_EQ(t.start_ns, OFF1 + 1000);
+	CHECK_INT_EQ(t.end_ns, OFF1 + 4900);
+	/* Not annotated: hidden unless all. */
+	v = crosslat_spans_sorted(&sp, CROSSLAT_SPAN_SORT_DURATION, false, &nr);
+	CHECK(v == NULL && nr == 0);
+	v = crosslat_spans_sorted(&sp, CROSSLAT_SPAN_SORT_DURATION, true, &nr);
+	CHECK(v != NULL && nr == 1 && v[0] == s);
+	free(v);
+out:
+	crosslat_spans_uninit(&sp);
+}
+
+/* A kernel-only span: figures, calls, stacks, placed by its trace's clock offset. */
+static void test_spans_kernel_only(void)
+{
+	struct crosslat_span_key k = span_key(6, 0);
+	const struct crosslat_span_syscall *top;
+	const struct crosslat_span *s;
+	struct crosslat_span_time t;
+	struct crosslat_spans sp;
+	struct fake_event ev;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, OFF1 + 20000, 0, 6, 10000, 8000)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, OFF1 + 20001, 0, 6, 230, 10100, 4000, 3900)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, OFF1 + 20002, 0, 6, 1, 14200, 100, 0)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, OFF1 + 20003, 0, 6, 45, 14400, 3000, 2000)), 1);
+	CHECK_INT_EQ(add(&sp, stack_ev(&ev, OFF1 + 20004, 0, 6, true, 9)), 1);
+	CHECK_INT_EQ(add(&sp, stack_ev(&ev, OFF1 + 20005, 0, 6, false, 5)), 1);
+	CHECK_EQ(sp.nr, 1);
+	CHECK_EQ(sp.orphans + sp.malformed + sp.dropped + sp.duplicates, 0);
+	s = crosslat_spans_find(&sp, &k);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	CHECK(crosslat_span_annotated(s));
+	CHECK_EQ(s->present, CROSSLAT_SPAN_KERNEL | CROSSLAT_SPAN_TID | CROSSLAT_SPAN_PID);
+	CHECK_INT_EQ(s->tid, 300);
+	CHECK_INT_EQ(s->pid, 299);
+	CHECK_EQ(s->parent_span_id[0], 0x77);
+	CHECK(!strcmp(s->name, "GET /work"));
+	CHECK_EQ(s->duration_ns, 8000);
+	CHECK_EQ(s->threshold_ns, 2000);
+	CHECK_EQ(s->oncpu_ns + s->blocked_ns + s->runq_ns, 8000);
+	CHECK_EQ(s->calls->nr_sc, 3);
+	CHECK_EQ(s->calls->sc[2].nr, 45);
+	CHECK_EQ(s->calls->sc[2].arg, 7);
+	CHECK_INT_EQ(s->calls->sc[2].ret, -11);
+	CHECK_EQ(s->calls->nr_st, 2);
+	CHECK(s->calls->st[0].kernel && !s->calls->st[1].kernel);
+	CHECK_EQ(s->calls->st[0].depth, 9);
+	CHECK_EQ(s->calls->st[0].ips[8], 0xffffffff81000080ull);
+	CHECK_INT_EQ(s->calls->st[0].syscall_nr, 230);
+	top = crosslat_span_top_blocking(s);
+	CHECK(top && top->nr == 230);
+	crosslat_spans_time(&sp, s, &t);
+	CHECK(t.known && t.epoch);
+	CHECK_INT_EQ(t.start_ns, OFF1 + 10000);
+	CHECK_INT_EQ(t.end_ns, OFF1 + 18000);
+	CHECK_INT_EQ(crosslat_span_mono_at(s, &t, 14400), OFF1 + 14400);
+out:
+	crosslat_spans_uninit(&sp);
+}
+
+/* UST begin/end (trace 1) and the kernel annotate (trace 0) of one host make one span. */
+static void test_spans_joined(void)
+{
+	struct crosslat_span_key k = span_key(7, 1);	/* h1: the first trace seen of h1 */
+	const struct crosslat_span **v;
+	const struct crosslat_span *s;
+	struct crosslat_span_time t;
+	struct crosslat_spans sp;
+	struct fake_event ev;
+	size_t nr;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, begin_ev(&ev, OFF1 + 9990, 1, 7, "GET /x")), 1);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, OFF1 + 18100, 0, 7, 10000, 8000)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, OFF1 + 18101, 0, 7, 230, 10100, 4000, 3900)), 1);
+	CHECK_INT_EQ(add(&sp, end_ev(&ev, OFF1 + 18200, 1, 7, 8000, true)), 1);
+	CHECK_EQ(sp.nr, 1);
+	CHECK_EQ(sp.duplicates + sp.orphans + sp.malformed, 0);
+	CHECK_EQ(crosslat_spans_host(&sp, 0), 1);
+	s = crosslat_spans_find(&sp, &k);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	CHECK_EQ(s->present & (CROSSLAT_SPAN_KERNEL | CROSSLAT_SPAN_BEGIN | CROSSLAT_SPAN_END),
+		 CROSSLAT_SPAN_KERNEL | CROSSLAT_SPAN_BEGIN | CROSSLAT_SPAN_END);
+	CHECK(s->ktrace == 0 && s->btrace == 1 && s->etrace == 1);
+	/* The kernel's ids and status win; the first name seen stays. */
+	CHECK_INT_EQ(s->tid, 300);
+	CHECK_EQ(s->status, 1);
+	CHECK(!strcmp(s->name, "GET /x"));
+	CHECK(s->end_annotated && s->begin_kernel == 1);
+	CHECK_EQ(s->calls->nr_sc, 1);
+	crosslat_spans_time(&sp, s, &t);
+	CHECK_INT_EQ(t.start_ns, OFF1 + 10000);
+	v = crosslat_spans_sorted(&sp, CROSSLAT_SPAN_SORT_DURATION, false, &nr);
+	CHECK(v && nr == 1);
+	free(v);
+out:
+	crosslat_spans_uninit(&sp);
+}
+
+/* Syscall and stack events without their annotate, and unusable events: counted, ignored. */
+static void test_spans_orphans_malformed(void)
+{
+	static const uint8_t zero[8];
+	struct crosslat_spans sp;
+	struct fake_event ev;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 1, 0, 8, 1, 10, 10, 0)), 1);
+	CHECK_INT_EQ(add(&sp, stack_ev(&ev, 2, 0, 8, true, 3)), 1);
+	CHECK_EQ(sp.orphans, 2);
+	CHECK_EQ(sp.nr, 0);
+	/* The annotate of another kernel trace of the same host does not adopt them. */
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 3, 0, 8, 10, 100)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 4, 3, 8, 1, 10, 10, 0)), 1);
+	CHECK_EQ(sp.orphans, 3);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 5, 0, 8, 1, 10, 10, 0)), 1);
+	CHECK_EQ(sp.orphans, 3);
+	CHECK_EQ(sp.v[0].calls->nr_sc, 1);
+
+	/* Truncated ids, a missing id, an all-zero span id, missing times. */
+	span_ev(&ev, CROSSLAT_EV_SPAN_BEGIN, 6, 1, 9);
+	fe_bytes(&ev, "trace_id", tid_a, 15);
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	span_ev(&ev, CROSSLAT_EV_SPAN_END, 7, 1, 9);
+	fe_del(&ev, "span_id");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	span_ev(&ev, CROSSLAT_EV_SPAN_END, 8, 1, 9);
+	fe_bytes(&ev, "span_id", zero, 8);
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	annotate_ev(&ev, 9, 0, 9, 10, 100);
+	fe_del(&ev, "start_ns");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	syscall_ev(&ev, 10, 0, 8, 1, 10, 10, 0);
+	fe_str(&ev, "nr", "one");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	stack_ev(&ev, 11, 0, 8, true, 3);
+	fe_del(&ev, "ips");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	CHECK_EQ(sp.malformed, 6);
+	CHECK_EQ(sp.nr, 1);
+	CHECK_EQ(sp.orphans, 3);
+
+	/* Optional fields missing: zeros, names empty, syscall_nr -1. */
+	span_ev(&ev, CROSSLAT_EV_SPAN_ANNOTATE, 12, 0, 10);
+	fe_u64(&ev, "start_ns", 5);
+	fe_u64(&ev, "duration_ns", 6);
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	stack_ev(&ev, 13, 0, 10, false, 2);
+	fe_del(&ev, "syscall_nr");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	CHECK_EQ(sp.nr, 2);
+	CHECK(sp.v[1].name[0] == '\0' && sp.v[1].threshold_ns == 0);
+	CHECK(!(sp.v[1].present & CROSSLAT_SPAN_TID));
+	CHECK_INT_EQ(sp.v[1].calls->st[0].syscall_nr, -1);
+	crosslat_spans_uninit(&sp);
+}
+
+/* The same ids on two hosts are two spans; the same trace read twice is kept apart. */
+static void test_spans_hosts_apart(void)
+{
+	struct crosslat_span_key k1 = span_key(11, 0), k2 = span_key(11, 2);
+	struct crosslat_spans sp;
+	struct fake_event ev;
+	int i;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 1, 0, 11, 10, 100)), 1);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 2, 2, 11, 20, 200)), 1);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 3, 3, 11, 30, 300)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 4, 2, 11, 1, 25, 10, 0)), 1);
+	CHECK_EQ(sp.nr, 3);
+	CHECK_EQ(sp.duplicates, 0);
+	CHECK(crosslat_spans_find(&sp, &k1) && crosslat_spans_find(&sp, &k1)->duration_ns == 100);
+	CHECK(crosslat_spans_find(&sp, &k2) && crosslat_spans_find(&sp, &k2)->duration_ns == 200);
+	CHECK_EQ(crosslat_spans_find(&sp, &k2)->calls->nr_sc, 1);
+	CHECK_EQ(crosslat_spans_find(&sp, &k1)->calls->nr_sc, 0);
+	crosslat_spans_uninit(&sp);
+
+	/* Without trace information every trace is a host of its own. */
+	crosslat_spans_init(&sp);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 1, 0, 11, 10, 100)), 1);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 1, 1, 11, 10, 100)), 1);
+	CHECK_EQ(sp.nr, 2);
+	CHECK_EQ(sp.duplicates, 0);
+	crosslat_spans_uninit(&sp);
+
+	/* Two copies of h1's kernel trace (0 and, as hostname h1 again, 1): interleaved. */
+	span_traces_init(&sp);
+	span_traces[1].domain = "kernel";
+	for (i = 0; i < 2; i++)
+		CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 1, i, 12, 10, 100)), 1);
+	for (i = 0; i < 2; i++)
+		CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 2, i, 12, 1, 20, 10, 0)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 3, 1, 12, 1, 40, 10, 0)), 1);
+	CHECK_EQ(sp.nr, 2);
+	CHECK_EQ(sp.duplicates, 1);
+	CHECK_EQ(sp.orphans, 0);
+	CHECK(sp.v[0].ktrace == 0 && sp.v[0].calls->nr_sc == 1);
+	CHECK(sp.v[1].ktrace == 1 && sp.v[1].calls->nr_sc == 2);
+	crosslat_spans_uninit(&sp);
+}
+
+/* Per span: at most 32 calls, 2 stacks, 32 addresses a stack; the rest counted. */
+static void test_spans_limits(void)
+{
+	struct crosslat_spans sp;
+	struct fake_event ev;
+	int i;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 1, 0, 13, 10, 100000)), 1);
+	for (i = 0; i < 40; i++)
+		CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 2 + i, 0, 13, i, 10 + i, 1, 0)), 1);
+	for (i = 0; i < 3; i++)
+		CHECK_INT_EQ(add(&sp, stack_ev(&ev, 50 + i, 0, 13, true, 40)), 1);
+	CHECK_EQ(sp.v[0].calls->nr_sc, CROSSLAT_SPAN_SYSCALLS_MAX);
+	CHECK_EQ(sp.v[0].calls->sc[31].nr, 31);
+	CHECK_EQ(sp.v[0].calls->nr_st, CROSSLAT_SPAN_STACKS_MAX);
+	CHECK_EQ(sp.v[0].calls->st[0].depth, 40);
+	CHECK_EQ(sp.v[0].calls->st[0].ips[31], 0xffffffff81000000ull + 0x10 * 31);
+	CHECK_EQ(sp.v[0].calls_dropped, 9);
+	CHECK_EQ(sp.dropped, 9);
+
+	/* A name longer than kept is cut, the string still terminated. */
+	begin_ev(&ev, 60, 1, 14,
+		 "GET /a/very/long/path/that/does/not/fit/in/the/sixty-four/bytes/of/a/name");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	CHECK_EQ(strlen(sp.v[1].name), CROSSLAT_SPAN_NAME_MAX - 1);
+	crosslat_spans_uninit(&sp);
+}
+
+/* Times: the kernel's when its clock offset is known, else UST's, else CLOCK_MONOTONIC. */
+static void test_spans_time(void)
+{
+	struct crosslat_span_time t;
+	struct crosslat_spans sp;
+	struct fake_event ev;
+
+	span_traces_init(&sp);
+	/* Trace 3 has no offset: the span stays in CLOCK_MONOTONIC. */
+	CHECK_INT_EQ(add(&sp, annotate_ev(&ev, 1, 3, 15, 10000, 500)), 1);
+	CHECK_INT_EQ(add(&sp, syscall_ev(&ev, 2, 3, 15, 1, 10100, 50, 0)), 1);
+	crosslat_spans_time(&sp, &sp.v[0], &t);
+	CHECK(t.known && t.monotonic && !t.epoch);
+	CHECK_INT_EQ(t.start_ns, 10000);
+	CHECK_INT_EQ(t.end_ns, 10500);
+	CHECK_INT_EQ(crosslat_span_mono_at(&sp.v[0], &t, 10100), 10100);
+	crosslat_spans_uninit(&sp);
+
+	/* An end without its begin: it ends at the event, lasts its duration. */
+	span_traces_init(&sp);
+	CHECK_INT_EQ(add(&sp, end_ev(&ev, OFF1 + 9000, 1, 16, 2000, false)), 1);
+	crosslat_spans_time(&sp, &sp.v[0], &t);
+	CHECK(t.known && t.epoch);
+	CHECK_INT_EQ(t.start_ns, OFF1 + 7000);
+	CHECK_INT_EQ(t.end_ns, OFF1 + 9000);
+	/* Begin without end nor kernel: an instant. */
+	CHECK_INT_EQ(add(&sp, begin_ev(&ev, OFF1 + 100, 1, 17, "x")), 1);
+	crosslat_spans_time(&sp, &sp.v[1], &t);
+	CHECK(t.known && t.start_ns == t.end_ns);
+	CHECK_EQ(crosslat_span_duration(&sp.v[1]), 0);
+	/* An untimed begin: no time at all. */
+	begin_ev(&ev, -1, 1, 18, "y");
+	CHECK_INT_EQ(add(&sp, &ev), 1);
+	crosslat_spans_time(&sp, &sp.v[2], &t);
+	CHECK(!t.known);
+	crosslat_spans_uninit(&sp);
+}
+
+static void test_spans_sorted(void)
+{
+	static const struct {
+		uint64_t span, dur;
+		bool kernel;
+	} in[] = {
+		{ 21, 5000, true }, { 22, 90000, false }, { 23, 7000, true }, { 24, 6000, true },
+	};
+	const struct crosslat_span **v;
+	struct crosslat_spans sp;
+	struct fake_event ev;
+	size_t i, nr;
+
+	span_traces_init(&sp);
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		if (in[i].kernel)
+			annotate_ev(&ev, 100 - i, 0, in[i].span, 1000 * (10 - i), in[i].dur);
+		else
+			end_ev(&ev, OFF1 + 100, 1, in[i].span, in[i].dur, false);
+		CHECK_INT_EQ(add(&sp, &ev), 1);
+	}
+	/* Runqueue: dur / 20; blocked and on-CPU follow duration in annotate_ev. */
+	v = crosslat_spans_sorted(&sp, CROSSLAT_SPAN_SORT_DURATION, true, &nr);
+	CHECK(v && nr == 4);
+	if (v && nr == 4) {
+		CHECK_EQ(v[0]->duration_ns, 7000);
+		CHECK_EQ(v[1]->duration_ns, 6000);
+		CHECK_EQ(v[2]->duration_ns, 5000);
+		CHECK(!crosslat_span_annotated(v[3]));
+	}
+	free(v);
+	v = crosslat_spans_sorted(&sp, CROSSLAT_SPAN_SORT_RUNQ, false, &nr);
+	CHECK(v && nr == 3 && v[0]->runq_ns == 350 && v[2]->runq_ns == 250);
+	free(v);
+	v = crosslat_spans_sorted(&sp, CROSSLAT_SPAN_SORT_TIME, false, &nr);
+	CHECK(v && nr == 3 && v[0]->start_ns == 7000 && v[2]->start_ns == 10000);
+	free(v);
+	CHECK(!strcmp(crosslat_span_sort_names[CROSSLAT_SPAN_SORT_BLOCKED], "blocked"));
+	crosslat_spans_uninit(&sp);
+}
+
+static void test_spans_hex(void)
+{
+	uint8_t id[8], back[8];
+	char hex[17];
+
+	span_id_of(0x1011121314151617ull, id);
+	CHECK(!strcmp(crosslat_span_hex(hex, id, 8), "1011121314151617"));
+	CHECK_INT_EQ(crosslat_span_parse_hex("1011121314151617", back, 8), 0);
+	CHECK_MEM_EQ(id, back, 8);
+	CHECK_INT_EQ(crosslat_span_parse_hex("10111213141516", back, 8), -EINVAL);
+	CHECK_INT_EQ(crosslat_span_parse_hex("101112131415161g", back, 8), -EINVAL);
+	CHECK_INT_EQ(crosslat_span_parse_hex("ABCDEFabcdef0123", back, 8), 0);
+	CHECK_EQ(back[0], 0xab);
+}
+
+/* ---- JSON syntax (to check what the views and the exporter write) ----------------------- */
+
+static bool j_value(const char **p, int depth);
+
+static void j_ws(const char **p)
+{
+	while (**p == ' ' || **p == '\n' || **p == '\t' || **p == '\r')
+		(*p)++;
+}
+
+static bool j_string(const char **p)
+{
+	int i;
+
+	if (**p != '"')
+		return false;
+	for ((*p)++; **p != '"'; (*p)++) {
+		if (!**p || (unsigned char)**p < 0x20)
+			return false;
+		if (**p != '\\')
+			continue;
+		(*p)++;
+		if (**p == 'u') {
+			for (i = 0; i < 4; i++)
+				if (!isxdigit((unsigned char)*++(*p)))
+					return false;
+		} else if (!strchr("\"\\/bfnrt", **p) || !**p) {
+			return false;
+		}
+	}
+	(*p)++;
+	return true;
+}
+
+static bool j_number(const char **p)
+{
+	const char *s = *p;
+
+	if (**p == '-')
+		(*p)++;
+	if (!isdigit((unsigned char)**p))
+		return false;
+	while (isdigit((unsigned char)**p) || strchr(".eE+-", **p))
+		(*p)++;
+	return *p > s;
+}
+
+/* Members of an object (or elements of an array) up to close. */
+static bool j_items(const char **p, int depth, bool object, char close)
+{
+	(*p)++;
+	j_ws(p);
+	if (**p == close) {
+		(*p)++;
+		return true;
+	}
+	for (;;) {
+		j_ws(p);
+		if (object) {
+			if (!j_string(p))
+				return false;
+			j_ws(p);
+			if (*(*p)++ != ':')
+				return false;
+		}
+		if (!j_value(p, depth + 1))
+			return false;
+		j_ws(p);
+		if (**p == ',') {
+			(*p)++;
+			continue;
+		}
+		return *(*p)++ == close;
+	}
+}
+
+static bool j_word(const char **p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(*p, w, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+static bool j_value(const char **p, int depth)
+{
+	j_ws(p);
+	if (depth > 64)
+		return false;
+	switch (**p) {
+	case '{':
+		return j_items(p, depth, true, '}');
+	case '[':
+		return j_items(p, depth, false, ']');
+	case '"':
+		return j_string(p);
+	case 't':
+		return j_word(p, "true");
+	case 'f':
+		return j_word(p, "false");
+	case 'n':
+		return j_word(p, "null");
+	default:
+		return j_number(p);
+	}
+}
+
+static bool json_valid(const char *s)
+{
+	const char *p = s;
+
+	if (!j_value(&p, 0))
+		return false;
+	j_ws(&p);
+	return !*p;
+}
+
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, what))) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+/* ---- the views and OTLP of a joined span and a UST-only one ----------------------------- */
+
+static void spans_two(struct crosslat_spans *sp)
+{
+	struct fake_event ev;
+
+	span_traces_init(sp);
+	add(sp, begin_ev(&ev, OFF1 + 9990, 1, 0x1011121314151617ull, "GET /x"));
+	add(sp, annotate_ev(&ev, OFF1 + 18100, 0, 0x1011121314151617ull, 10000, 8000));
+	add(sp, syscall_ev(&ev, OFF1 + 18101, 0, 0x1011121314151617ull, 45, 14400, 3000, 2000));
+	add(sp, syscall_ev(&ev, OFF1 + 18102, 0, 0x1011121314151617ull, 230, 10100, 4000, 3900));
+	add(sp, stack_ev(&ev, OFF1 + 18103, 0, 0x1011121314151617ull, true, 3));
+	add(sp, end_ev(&ev, OFF1 + 18200, 1, 0x1011121314151617ull, 8000, true));
+	add(sp, begin_ev(&ev, OFF1 + 20000, 1, 0x2021, "work \"quoted\""));
+	add(sp, end_ev(&ev, OFF1 + 21000, 1, 0x2021, 900, false));
+}
+
+/* What crosslat_otlp_write() writes of sp (free() it), or NULL after a failed CHECK. */
+static char *otlp_of(struct crosslat_spans *sp, struct crosslat_otlp_stats *st)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&out, &len);
+	if (!f) {
+		CHECK(0);
+		return NULL;
+	}
+	CHECK_INT_EQ(crosslat_otlp_write(f, sp, NULL, st), 0);
+	fclose(f);
+	return out;
+}
+
+static void test_span_view(void)
+{
+	struct crosslat_span_view vw = { 0 };
+	const struct crosslat_span *v[2];
+	struct crosslat_spans sp;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	spans_two(&sp);
+	vw.sp = &sp;
+	v[0] = &sp.v[0];
+	v[1] = &sp.v[1];
+	f = open_memstream(&out, &len);
+	if (!f) {
+		CHECK(0);
+		goto out;
+	}
+	fputs("[", f);
+	crosslat_span_view_json(f, &vw, v[0]);
+	fputs(",", f);
+	crosslat_span_view_json(f, &vw, v[1]);
+	fputs("]", f);
+	fclose(f);
+	CHECK(json_valid(out));
+	CHECK(strstr(out, "\"span_id\":\"1011121314151617\""));
+	CHECK(strstr(out, "\"name\":\"recvfrom\""));
+	CHECK(strstr(out, "\"fd\":7"));
+	CHECK(strstr(out, "\"top_blocking\":{\"nr\":230,\"name\":\"clock_nanosleep\""));
+	CHECK(strstr(out, "\"ips\":[\"0xffffffff81000000\",\"0xffffffff81000010\""));
+	CHECK(strstr(out, "\"parent_span_id\":null"));
+	CHECK(strstr(out, "\"threshold_ns\":null"));
+	CHECK(strstr(out, "\"name\":\"work \\\"quoted\\\"\""));
+	free(out);
+
+	out = NULL;
+	f = open_memstream(&out, &len);
+	if (!f) {
+		CHECK(0);
+		goto out;
+	}
+	crosslat_span_view_detail(f, &vw, v[0]);
+	CHECK_INT_EQ(crosslat_span_view_table(f, &vw, v, 2), 0);
+	fclose(f);
+	/* The timeline is in time order, the kernel's order notwithstanding. */
+	CHECK(strstr(out, "clock_nanosleep(7)") && strstr(out, "recvfrom(fd 7)") &&
+	      strstr(out, "clock_nanosleep(7)") < strstr(out, "recvfrom(fd 7)"));
+	CHECK(strstr(out, "+0.004    recvfrom(fd 7)               = -11"));
+	CHECK(strstr(out, "3 listed, 0 unrecorded, 2 in the trace"));
+	CHECK(strstr(out, "kernel stack of the longest block (clock_nanosleep"));
+	CHECK(strstr(out, "SERVICE  NAME"));
+	CHECK(strstr(out, "clock_nanosleep 0.004\n"));
+	free(out);
+out:
+	crosslat_spans_uninit(&sp);
+}
+
+static void test_otlp(void)
+{
+	static const uint8_t id[8] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17 };
+	struct crosslat_otlp_stats st;
+	struct crosslat_spans sp;
+	uint8_t a[8], b[8], c[8];
+	struct fake_event ev;
+	char *out, *line;
+	size_t len;
+
+	CHECK_EQ(crosslat_otlp_kind("GET /x"), CROSSLAT_OTLP_KIND_SERVER);
+	CHECK_EQ(crosslat_otlp_kind("OPTIONS *"), CROSSLAT_OTLP_KIND_SERVER);
+	CHECK_EQ(crosslat_otlp_kind("get /x"), CROSSLAT_OTLP_KIND_INTERNAL);
+	CHECK_EQ(crosslat_otlp_kind("GET x"), CROSSLAT_OTLP_KIND_INTERNAL);
+	CHECK_EQ(crosslat_otlp_kind(""), CROSSLAT_OTLP_KIND_INTERNAL);
+	crosslat_otlp_child_id(tid_a, id, 0, a);
+	crosslat_otlp_child_id(tid_a, id, 0, b);
+	crosslat_otlp_child_id(tid_a, id, 1, c);
+	CHECK_MEM_EQ(a, b, 8);
+	CHECK(memcmp(a, c, 8) && memcmp(a, id, 8));
+
+	spans_two(&sp);
+	out = otlp_of(&sp, &st);
+	if (!out)
+		goto out;
+	len = strlen(out);
+	CHECK_EQ(st.spans, 2);
+	CHECK_EQ(st.syscalls, 2);
+	CHECK_EQ(st.stacks, 1);
+	CHECK_EQ(st.lines, 1);
+	CHECK_EQ(st.not_epoch + st.untimed, 0);
+	CHECK(len && out[len - 1] == '\n');
+	line = strchr(out, '\n');
+	CHECK(line == out + len - 1);
+	if (line)
+		*line = '\0';
+	CHECK(json_valid(out));
+	CHECK(!strncmp(out, "{\"resourceSpans\":[{\"resource\":{\"attributes\":["
+		       "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc\"}},"
+		       "{\"key\":\"host.name\",\"value\":{\"stringValue\":\"h1\"}}]},"
+		       "\"scopeSpans\":[{\"scope\":{\"name\":\"crosslat\"},\"spans\":[", 200));
+	CHECK_EQ(count_of(out, "\"parentSpanId\":\"1011121314151617\""), 2);
+	CHECK_EQ(count_of(out, "\"traceId\":\"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\""), 4);
+	CHECK_EQ(count_of(out, "\"parentSpanId\""), 3);	/* the UST span is a root */
+	CHECK(strstr(out, "\"name\":\"GET /x\",\"kind\":2"));
+	CHECK(strstr(out, "\"kind\":1,\"startTimeUnixNano\":\"1700000000000020000\""));
+	CHECK(strstr(out, "\"startTimeUnixNano\":\"1700000000000010000\","
+			  "\"endTimeUnixNano\":\"1700000000000018000\""));
+	CHECK(strstr(out, "\"name\":\"recvfrom\",\"kind\":1,"
+			  "\"startTimeUnixNano\":\"1700000000000014400\","
+			  "\"endTimeUnixNano\":\"1700000000000017400\""));
+	CHECK(strstr(out, "{\"key\":\"crosslat.syscall.fd\",\"value\":{\"intValue\":\"7\"}}"));
+	CHECK(strstr(out, "{\"key\":\"crosslat.syscall.arg0\",\"value\":{\"intValue\":\"7\"}}"));
+	CHECK(strstr(out, "\"events\":[{\"name\":\"crosslat.stack.kernel\","
+			  "\"timeUnixNano\":\"1700000000000010100\""));
+	CHECK(strstr(out, "\"stringValue\":\"0xffffffff81000000 0xffffffff81000010 "
+			  "0xffffffff81000020\""));
+	CHECK(strstr(out, "\"status\":{\"code\":1}"));
+	CHECK(strstr(out, "{\"key\":\"thread.id\",\"value\":{\"intValue\":\"300\"}}"));
+	CHECK(!strstr(out, "crosslat.clock"));
+	free(out);
+	crosslat_spans_uninit(&sp);
+
+	/* No clock offset: CLOCK_MONOTONIC times, said so. */
+	span_traces_init(&sp);
+	add(&sp, annotate_ev(&ev, 1, 3, 0x31, 10000, 500));
+	out = otlp_of(&sp, &st);
+	if (!out)
+		goto out;
+	CHECK_EQ(st.not_epoch, 1);
+	CHECK(strstr(out, "\"startTimeUnixNano\":\"10000\""));
+	CHECK(strstr(out, "{\"key\":\"crosslat.clock\","
+			  "\"value\":{\"stringValue\":\"monotonic\"}}"));
+	CHECK(!strstr(out, "host.name"));
+	CHECK(strstr(out, "\"stringValue\":\"svc\""));
+	free(out);
+out:
+	crosslat_spans_uninit(&sp);
+}
+
+/* Batches of CROSSLAT_OTLP_BATCH spans a line, grouped by resource inside a line. */
+static void test_otlp_batches(void)
+{
+	struct crosslat_otlp_stats st;
+	struct crosslat_spans sp;
+	struct fake_event ev;
+	char *out, *p, *nl;
+	size_t i, lines = 0;
+
+	span_traces_init(&sp);
+	for (i = 0; i < CROSSLAT_OTLP_BATCH + 10; i++) {
+		begin_ev(&ev, OFF1 + i, 1, 0x100 + i, "x");
+		fe_str(&ev, "service", i % 2 ? "odd" : "even");
+		add(&sp, &ev);
+	}
+	out = otlp_of(&sp, &st);
+	if (!out)
+		goto out;
+	CHECK_EQ(st.lines, 2);
+	CHECK_EQ(st.spans, CROSSLAT_OTLP_BATCH + 10);
+	for (p = out; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		CHECK(json_valid(p));
+		CHECK_EQ(count_of(p, "\"resource\":"), 2);
+		lines++;
+	}
+	CHECK_EQ(lines, 2);
+	free(out);
+out:
+	crosslat_spans_uninit(&sp);
+}
+
+/* ---- syscalls and kallsyms -------------------------------------------------------------- */
+
+static void test_syscall_names(void)
+{
+	char buf[CROSSLAT_SYSCALL_NAME_MAX];
+
+	CHECK(!strcmp(crosslat_syscall_name(0, buf, sizeof(buf)), "read"));
+	CHECK(!strcmp(crosslat_syscall_name(45, buf, sizeof(buf)), "recvfrom"));
+	CHECK(!strcmp(crosslat_syscall_name(230, buf, sizeof(buf)), "clock_nanosleep"));
+	CHECK(!strcmp(crosslat_syscall_name(74, buf, sizeof(buf)), "fsync"));
+	CHECK(!strcmp(crosslat_syscall_name(400, buf, sizeof(buf)), "syscall_400"));
+	CHECK(!strcmp(crosslat_syscall_name(99999, buf, sizeof(buf)), "syscall_99999"));
+	CHECK(!strcmp(crosslat_syscall_name(-1, buf, sizeof(buf)), "syscall_-1"));
+	CHECK(crosslat_syscall_arg_is_fd(1) && crosslat_syscall_arg_is_fd(74));
+	CHECK(!crosslat_syscall_arg_is_fd(230) && !crosslat_syscall_arg_is_fd(-1));
+}
+
+static void test_kallsyms(void)
+{
+	struct crosslat_kallsyms ks = { 0 };
+	char path[] = "/tmp/crosslat-kallsyms.XXXXXX", buf[128];
+	int fd = mkstemp(path);
+	FILE *f;
+
+	if (fd < 0) {
+		CHECK(0);
+		return;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		CHECK(0);
+		close(fd);
+		unlink(path);
+		return;
+	}
+	fputs("ffffffff81000000 T _stext\n"
+	      "ffffffff81000100 t schedule\n"
+	      "ffffffff81000080 D some_data\n"
+	      "ffffffffc0000000 t ext4_sync_file\t[ext4]\n"
+	      "0000000000000000 A fixed_percpu_data\n", f);
+	fclose(f);
+	CHECK_INT_EQ(crosslat_kallsyms_load(&ks, path), 0);
+	CHECK_EQ(ks.nr, 3);
+	CHECK(!strcmp(crosslat_kallsyms_fmt(&ks, 0xffffffff81000123ull, buf, sizeof(buf)),
+		      "schedule+0x23"));
+	CHECK(!strcmp(crosslat_kallsyms_fmt(&ks, 0xffffffff81000090ull, buf, sizeof(buf)),
+		      "_stext+0x90"));
+	CHECK(!strcmp(crosslat_kallsyms_fmt(&ks, 0xffffffffc0000010ull, buf, sizeof(buf)),
+		      "ext4_sync_file+0x10 [ext4]"));
+	CHECK(crosslat_kallsyms_fmt(&ks, 0xffffffff80000000ull, buf, sizeof(buf)) == NULL);
+	CHECK(crosslat_kallsyms_fmt(&ks, 0xffffffffc1000000ull, buf, sizeof(buf)) == NULL);
+	crosslat_kallsyms_free(&ks);
+	CHECK_EQ(ks.nr, 0);
+
+	/* As an unprivileged reader sees it: every address 0. */
+	f = fopen(path, "w");
+	if (f) {
+		fputs("0000000000000000 T _stext\n0000000000000000 t schedule\n", f);
+		fclose(f);
+	}
+	CHECK_INT_EQ(crosslat_kallsyms_load(&ks, path), -ENODATA);
+	unlink(path);
+	CHECK_INT_EQ(crosslat_kallsyms_load(&ks, path), -ENOENT);
+}
+
 /* ---- trace_find ------------------------------------------------------------------------- */
 
 static char tmpdir[64];
@@ -1124,5 +2066,19 @@ int main(void)
 	TAP_RUN(test_format_json_str);
 	TAP_RUN(test_format_table);
 	TAP_RUN(test_trace_find);
+	TAP_RUN(test_spans_ust_only);
+	TAP_RUN(test_spans_kernel_only);
+	TAP_RUN(test_spans_joined);
+	TAP_RUN(test_spans_orphans_malformed);
+	TAP_RUN(test_spans_hosts_apart);
+	TAP_RUN(test_spans_limits);
+	TAP_RUN(test_spans_time);
+	TAP_RUN(test_spans_sorted);
+	TAP_RUN(test_spans_hex);
+	TAP_RUN(test_span_view);
+	TAP_RUN(test_otlp);
+	TAP_RUN(test_otlp_batches);
+	TAP_RUN(test_syscall_names);
+	TAP_RUN(test_kallsyms);
 	return tap_done();
 }

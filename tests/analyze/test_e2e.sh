@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# crosslat-analyze end to end on a real CTF trace (tests/data/traces/rtt-netem, recorded by
-# the t_rtt_lttng VM scenario), its answers checked against babeltrace2's own decode of the
-# same trace: events per name, time span, each flow's latest crosslat_rtt_flow_stats, the
-# alerts in order; then trace discovery in a session directory, errors, and (when valgrind
+# crosslat-analyze end to end on real CTF traces, its answers checked against babeltrace2's
+# own decode of the same trace. tests/data/traces/rtt-netem (the t_rtt_lttng VM scenario):
+# events per name, time span, each flow's latest crosslat_rtt_flow_stats, the alerts in
+# order. tests/data/traces/span-annotate (t_span): the spans table and detail against the
+# crosslat_span_* events and the app's own account (app.json), the OTLP export checked by
+# check_otlp.py. Then trace discovery in a session directory, errors, and (when valgrind
 # is installed) no leak.
 #
 # TAP-style lines on stdout (see run); diagnostics on stderr.
-# Environment: ANALYZE (the binary), ANALYZE_FIXTURE (another trace), CROSSLAT_VALGRIND=0
-# (skip the valgrind run).
+# Environment: ANALYZE (the binary), ANALYZE_FIXTURE (another RTT trace),
+# ANALYZE_SPAN_FIXTURE (another span trace with its app.json), CROSSLAT_VALGRIND=0 (skip the
+# valgrind run).
 set -u -o pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bin=${ANALYZE:-$top/build/analyze/crosslat-analyze}
 fixture=${ANALYZE_FIXTURE:-$top/tests/data/traces/rtt-netem}
+span_fixture=${ANALYZE_SPAN_FIXTURE:-$top/tests/data/traces/span-annotate}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -271,6 +275,250 @@ expect 2 'missing TRACE' flows
 expect 0 EXAMPLES --help
 check errors_exit_status "exit statuses or messages of bad invocations" test $bad = 0
 
+# ---- spans: tests/data/traces/span-annotate, one span above its threshold ---------------
+# The reference: babeltrace2's decode as "NAME ts=NS k=v ...", ids as hex strings
+# (trace_id=a0a1...), other arrays as hex numbers joined by ':' (ips=0xff..:0xff..), spaces
+# of strings as '_'.
+span_ok=1
+if [ ! -f "$span_fixture/app.json" ] ||
+   ! babeltrace2 --clock-seconds --no-delta "$span_fixture" >"$tmp/sbt.txt" 2>"$tmp/sbt.err"
+then
+	echo "not ok - e2e_span_fixture_decodes"
+	echo "# no span trace with app.json at $span_fixture, or babeltrace2 failed" >&2
+	span_ok=0
+fi
+perl -ne '
+	next unless /^\[(\d+)\.(\d+)\] (?:\S+ )?(\S+): \{/;
+	my ($s, $f, $n) = ($1, $2, $3);
+	s{(\w+) = \[ ((?:\[\d+\] = \w+(?:, )?)*) \]}{
+		my ($k, $body) = ($1, $2);
+		my @v = $body =~ m{\] = (\w+)}g;
+		$k =~ /_id$/ ? "$k = " . join("", map { sprintf("%02x", /^0x/i ? hex : $_) } @v)
+			     : "$k = " . join(":", map { lc } @v)
+	}ge;
+	s/(\w+) = "([^"]*)"/my ($k, $v) = ($1, $2); $v =~ tr| |_|; "$k = $v"/ge;
+	my @kv = /(\w+) = ([\w.\/:-]+)/g;
+	my @pairs;
+	push @pairs, shift(@kv) . "=" . shift(@kv) while @kv;
+	print "$n ts=$s$f @pairs\n";
+' "$tmp/sbt.txt" >"$tmp/sref.txt"
+# Field K of line L.
+kv() { echo "$2" | grep -oE " $1=[^ ]+" | head -n1 | cut -d= -f2; }
+app() { jq -r ".$1" "$span_fixture/app.json"; }
+annotate=$(grep '^crosslat_span_annotate ' "$tmp/sref.txt" | head -n1)
+
+if [ $span_ok = 1 ] && run spans --json "$span_fixture" && [ ! -s "$err" ] &&
+   [ "$(jq -s 'length == 1 and (.[0] | type) == "array"' "$out")" = true ]; then
+	ok spans_json_one_document
+	cp "$out" "$tmp/spans.json"
+else
+	not_ok spans_json_one_document "spans --json: not one JSON array, or stderr not empty"
+	echo '[]' >"$tmp/spans.json"
+fi
+nann=$(grep -c '^crosslat_span_annotate ' "$tmp/sref.txt")
+check spans_one_per_annotate "spans: not one span per crosslat_span_annotate ($nann)" \
+	test "$(jq length "$tmp/spans.json")" = "$nann"
+
+# The span's figures: those of its crosslat_span_annotate.
+fields="duration_ns threshold_ns oncpu_ns blocked_ns runq_ns preempt_ns blocks preemptions"
+fields+=" wakeups syscalls syscall_ns syscalls_listed syscalls_unrecorded tid pid"
+want="$(kv trace_id "$annotate")/$(kv span_id "$annotate")/$(kv parent_span_id "$annotate")"
+want+="/$(kv service "$annotate")/$(kv name "$annotate" | tr _ ' ')"
+for k in $fields; do want+="/$(kv "$k" "$annotate")"; done
+got=$(jq -r '.[0] | "\(.trace_id)/\(.span_id)/\(.parent_span_id)/\(.service)/\(.name)"' \
+	"$tmp/spans.json")
+for k in $fields; do got+="/$(jq -r ".[0].$k" "$tmp/spans.json")"; done
+check spans_vs_babeltrace "the span's figures differ from its annotate: want $want, got $got" \
+	test "$want" = "$got"
+
+# Its calls: the crosslat_span_syscall events, field by field.
+grep '^crosslat_span_syscall ' "$tmp/sref.txt" | while read -r line; do
+	echo "$(kv nr "$line") $(kv start_ns "$line") $(kv duration_ns "$line")" \
+	     "$(kv offcpu_ns "$line") $(kv arg "$line") $(kv ret "$line")"
+done | sort >"$tmp/want-calls"
+jq -r '.[0].calls[] | "\(.nr) \(.mono_ns) \(.duration_ns) \(.offcpu_ns) \(.arg) \(.ret)"' \
+	"$tmp/spans.json" | sort >"$tmp/got-calls"
+check spans_calls_vs_babeltrace "the span's calls differ from its crosslat_span_syscall events" \
+	diff "$tmp/want-calls" "$tmp/got-calls"
+grep '^crosslat_span_stack ' "$tmp/sref.txt" | while read -r line; do
+	echo "$(kv kernel "$line") $(kv syscall_nr "$line") $(kv blocked_ns "$line")" \
+	     "$(kv ips "$line")"
+done >"$tmp/want-stacks"
+jq -r '.[0].stacks[] |
+	"\(if .kernel then 1 else 0 end) \(.syscall_nr) \(.blocked_ns) \(.ips | join(":"))"' \
+	"$tmp/spans.json" >"$tmp/got-stacks"
+check spans_stacks_vs_babeltrace "the span's stacks differ from its crosslat_span_stack events" \
+	diff "$tmp/want-stacks" "$tmp/got-stacks"
+
+# The app's own account: ids, duration, call count; each timed call a little shorter than
+# the app measured it around the call (at most 2 ms), on the app's descriptors.
+# near NAME APP_NS KERNEL_NS: 0 <= APP_NS - KERNEL_NS <= 2 ms.
+near() {
+	if [ -n "$3" ] && [ "$3" != null ] && [ "$2" -ge "$3" ] && [ $(($2 - $3)) -le 2000000 ]
+	then
+		return 0
+	fi
+	echo "# $1: app $2 ns, kernel ${3:-none} ns" >&2
+	return 1
+}
+# Field $2 of the span's longest call named $1 (selected by jq condition $3 too).
+call() {
+	jq -r ".[0].calls[] | select(.name == \"$1\" and (${3:-true})) | .$2" "$tmp/spans.json" |
+		sort -n | tail -n1
+}
+bad=0
+ids="trace_id span_id tid pid duration_ns threshold_ns syscalls"
+want=$(for k in $ids; do app "$k"; done)
+got=$(for k in $ids; do jq -r ".[0].$k" "$tmp/spans.json"; done)
+[ "$want" = "$got" ] ||
+	{ echo "# ids, duration, threshold or syscalls differ from app.json" >&2; bad=1; }
+near clock_nanosleep "$(app sleep_ns)" "$(call clock_nanosleep duration_ns)" || bad=1
+near recvfrom "$(app recv_ns)" "$(call recvfrom duration_ns)" || bad=1
+near fsync "$(app fsync_ns)" "$(call fsync duration_ns)" || bad=1
+near write "$(app write_ns)" "$(call write duration_ns ".fd == $(app fd)")" || bad=1
+[ "$(call fsync fd)/$(call recvfrom fd)" = "$(app fd)/$(app sock)" ] ||
+	{ echo "# fsync/recvfrom fds $(call fsync fd)/$(call recvfrom fd) != app's" >&2; bad=1; }
+[ "$(jq -r '.[0].top_blocking.name' "$tmp/spans.json")" = clock_nanosleep ] ||
+	{ echo "# the top blocking call is not the nanosleep" >&2; bad=1; }
+check spans_vs_app "the span differs from the app's account (app.json)" test $bad = 0
+
+# Unix time: the trace clock's offset (metadata) plus the kernel's CLOCK_MONOTONIC start;
+# the span ended before its annotate event was recorded, shortly (10 ms).
+sdir=$(find "$span_fixture" -name metadata -printf '%h\n' | head -n1)
+offset=$(babeltrace2 --output-format=ctf-metadata "$sdir" 2>/dev/null |
+	grep -oE '^\s*offset = [0-9]+;' | head -n1 | grep -oE '[0-9]+')
+start=$(json_int start_ns "$tmp/spans.json" | head -n1)
+end=$(json_int end_ns "$tmp/spans.json" | head -n1)
+ann_ts=$(kv ts "$annotate")
+if [ -n "$offset" ] && [ -n "$start" ] && [ -n "$end" ] && [ -n "$ann_ts" ] &&
+   [ "$start" = $((offset + $(kv start_ns "$annotate"))) ] &&
+   [ "$end" -le "$ann_ts" ] && [ $((ann_ts - end)) -lt 10000000 ] &&
+   [ "$(jq -r '.[0].clock' "$tmp/spans.json")" = unix ]; then
+	ok spans_unix_time
+else
+	not_ok spans_unix_time "start $start != offset $offset + start_ns, or end $end late"
+fi
+
+head="SERVICE +NAME +TRACE_ID +SPAN_ID +DUR_MS +THRESH_MS +ONCPU_MS +BLOCKED_MS +RUNQ_MS"
+head+=" +PREEMPT_MS +SYSCALLS +TOP_BLOCKING"
+row="$(kv service "$annotate") +GET /work +$(app trace_id) +$(app span_id) +90\.450 +20\.000"
+row+=" +4\.018 +85\.797 +0\.634 +0\.420 +12 +clock_nanosleep 50\.448"
+if run spans "$span_fixture" && [ ! -s "$err" ] && [ "$(wc -l <"$out")" = 2 ] &&
+   head -n1 "$out" | grep -qE "^$head\$" && grep -qE "^$row\$" "$out"; then
+	ok spans_text
+else
+	not_ok spans_text "spans: not the header and the span's row"
+fi
+kips=$(grep '^crosslat_span_stack .* kernel=1 ' "$tmp/sref.txt" | grep -oE 'ips=[^ ]+' |
+	cut -d= -f2)
+nkips=$(echo "$kips" | tr ':' '\n' | grep -c 0x)
+ip0=${kips%%:*}
+if run spans --detail "$span_fixture" && [ ! -s "$err" ] &&
+   grep -qE '^ +\+0\.000  span begins$' "$out" && grep -qE '^ +\+90\.450  span ends$' "$out" &&
+   grep -qE '^ +\+[0-9.]+ +clock_nanosleep\(0\) += 0 +50\.507  off-CPU 50\.448$' "$out" &&
+   grep -qE "^ +\+[0-9.]+ +write\(fd $(app fd)\) += 65536 " "$out" &&
+   grep -qE "^ +\+[0-9.]+ +fsync\(fd $(app fd)\) += 0 " "$out" &&
+   grep -qE "^ +\+[0-9.]+ +recvfrom\(fd $(app sock)\) += 1 +32\.654  off-CPU 31\.097$" "$out" &&
+   [ "$(sed -n '/^  kernel stack/,/^  user stack/p' "$out" |
+	grep -cE '^    0xffffffff[0-9a-f]{8}$')" = "$nkips" ] &&
+   grep -q '^  user stack of the longest block (clock_nanosleep' "$out"; then
+	ok spans_detail
+else
+	not_ok spans_detail "spans --detail: timeline or stacks unexpected"
+fi
+cp "$out" "$tmp/detail.txt"
+# By span id and by trace id: the same detail.
+if run spans --span "$(app span_id)" "$span_fixture" && cmp -s "$out" "$tmp/detail.txt" &&
+   run spans --span "$(app trace_id)" "$span_fixture" && cmp -s "$out" "$tmp/detail.txt"; then
+	ok spans_by_id
+else
+	not_ok spans_by_id "spans --span ID: not the span's detail"
+fi
+# Symbols from a kallsyms copy: made up here around two of the stack's addresses.
+printf '%x T crosslat_test_fn\n%x t crosslat_test_mod_fn\t[crosslat_test]\n' \
+	$((ip0 - 0x21)) $((ip0 + 0x1000)) >"$tmp/kallsyms"
+if run spans --detail --kallsyms "$tmp/kallsyms" "$span_fixture" &&
+   grep -qE "^    $ip0  crosslat_test_fn\+0x21$" "$out"; then
+	ok spans_kallsyms
+else
+	not_ok spans_kallsyms "spans --kallsyms: the innermost address is not crosslat_test_fn+0x21"
+fi
+bad=0
+for key in duration blocked runq oncpu time; do
+	run spans --json --sort $key "$span_fixture" && [ "$(jq length "$out")" = "$nann" ] || bad=1
+done
+check spans_sort_keys "spans --sort KEY failed for a valid key" test $bad = 0
+
+# ---- otlp ---------------------------------------------------------------------------------
+if command -v python3 >/dev/null; then
+	nsc=$(grep -c '^crosslat_span_syscall ' "$tmp/sref.txt")
+	nst=$(grep -c '^crosslat_span_stack ' "$tmp/sref.txt")
+	if run otlp -o "$tmp/otlp.json" "$span_fixture" &&
+	   grep -q "1 spans, $nsc system call spans, $nst stacks in 1 lines" "$err" &&
+	   python3 "$here/check_otlp.py" "$tmp/otlp.json" >"$tmp/otlp.check" 2>"$err" &&
+	   grep -qx "lines=1 spans=$((nann + nsc)) syscalls=$nsc events=$nst external_parents=1" \
+		"$tmp/otlp.check"; then
+		ok otlp_schema
+	else
+		cat "$tmp/otlp.check" >>"$err" 2>/dev/null
+		not_ok otlp_schema "otlp: check_otlp.py, or not 1 span, $nsc calls, $nst stacks"
+	fi
+	# The span as exported: ids, kind, times, parent, figures, the calls' fds.
+	py=$(python3 - "$tmp/otlp.json" <<'PY'
+import json, sys
+req = json.loads(open(sys.argv[1]).readline())
+rs = req["resourceSpans"][0]
+res = {a["key"]: a["value"]["stringValue"] for a in rs["resource"]["attributes"]}
+spans = rs["scopeSpans"][0]["spans"]
+top = [s for s in spans if "parentSpanId" not in s or not s["name"].islower()][0]
+attrs = {a["key"]: list(a["value"].values())[0] for a in top["attributes"]}
+fds = sorted({int(a["value"]["intValue"]) for s in spans for a in s["attributes"]
+              if a["key"] == "crosslat.syscall.fd"})
+print(res["service.name"], res.get("host.name"), top["traceId"], top["spanId"],
+      top["parentSpanId"], top["name"].replace(" ", "_"), top["kind"],
+      top["startTimeUnixNano"], top["endTimeUnixNano"], attrs["thread.id"],
+      attrs["crosslat.blocked_ns"], attrs["crosslat.annotated"], top["status"]["code"],
+      ",".join(map(str, fds)), len(top["events"]))
+PY
+)
+	want="$(kv service "$annotate") $(jq -r '.[0].hostname' "$tmp/spans.json") $(app trace_id)"
+	want+=" $(app span_id) $(kv parent_span_id "$annotate") GET_/work 2 $start $end"
+	want+=" $(app tid) $(kv blocked_ns "$annotate") True $(kv status "$annotate")"
+	want+=" $(jq -r '[.[0].calls[].fd | select(. != null)] | unique | map(tostring) |
+		join(",")' "$tmp/spans.json") $nst"
+	check otlp_span "otlp: the span as exported: want '$want', got '$py'" test "$want" = "$py"
+	if run otlp "$span_fixture" && cmp -s "$out" "$tmp/otlp.json" && [ ! -s "$err" ]; then
+		ok otlp_stdout
+	else
+		not_ok otlp_stdout "otlp without -o: not the same lines on stdout, or stderr"
+	fi
+else
+	skip otlp_schema "python3 not installed"
+fi
+
+# The same span trace twice on one host (two copies): two spans, each with its own calls.
+mkdir -p "$tmp/span-session/a" "$tmp/span-session/b"
+cp -r "$span_fixture"/. "$tmp/span-session/a/"
+cp -r "$span_fixture"/. "$tmp/span-session/b/"
+if run spans --json "$tmp/span-session" && [ "$(jq length "$out")" = $((2 * nann)) ] &&
+   [ "$(jq '[.[].calls | length] | unique' -c "$out")" = "[$(wc -l <"$tmp/want-calls")]" ] &&
+   grep -q 'repeated one seen before' "$err"; then
+	ok spans_trace_twice
+else
+	not_ok spans_trace_twice "a span trace read twice: not two spans with their calls each"
+fi
+
+# Errors of the span options.
+bad=0
+expect 2 'unknown KEY.*duration, blocked, runq, oncpu, time' spans --sort srtt "$span_fixture"
+expect 2 'span id \(16 hex digits\)' spans --span 12345 "$span_fixture"
+expect 1 'no span 0000000000000001' spans --span 0000000000000001 "$span_fixture"
+expect 2 'not an option of this command' otlp --json "$span_fixture"
+expect 2 'not an option of this command' flows --all "$fixture"
+expect 1 'kallsyms' spans --kallsyms "$tmp/nonexistent" "$span_fixture"
+expect 1 'Is a directory|No such file' otlp -o "$tmp" "$span_fixture"
+check spans_errors "exit statuses or messages of bad span invocations" test $bad = 0
+
 # ---- valgrind: nothing definitely lost, no invalid access -------------------------------
 if [ "${CROSSLAT_VALGRIND:-1}" = 0 ]; then
 	skip valgrind "CROSSLAT_VALGRIND=0"
@@ -278,10 +526,13 @@ elif ! command -v valgrind >/dev/null; then
 	skip valgrind "valgrind not installed"
 else
 	vg=0
-	for cmd in "summary --json" "flows --json" "alerts" "map"; do
+	for cmd in "summary --json" "flows --json" "alerts" "map" "spans --all --json" \
+		"spans --detail" "otlp -o $tmp/vg-otlp.json"; do
+		where=$tmp/session
+		case $cmd in spans*|otlp*) where=$tmp/span-session ;; esac
 		# shellcheck disable=SC2086
 		valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
-			--log-file="$tmp/vg.log" "$bin" $cmd "$tmp/session" >"$out" 2>"$err"
+			--log-file="$tmp/vg.log" "$bin" $cmd "$where" >"$out" 2>"$err"
 		rc=$?
 		if [ $rc != 0 ] || ! grep -qE 'definitely lost: 0 bytes|no leaks are' "$tmp/vg.log"
 		then
