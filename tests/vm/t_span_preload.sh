@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# vm: stock-only (its fast requests must stay under 200 ms: python under KASAN does not)
 # vm: retry-once (the fast requests must stay under 200 ms on a busy host)
 # The LD_PRELOAD mode of libcrosslat-span on an unmodified server, python3 -m http.server,
 # with crosslat_span loaded (threshold 200 ms): a client sends 20 fast requests and 3 slow ones
