@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The preload's descriptor table (conn_table.h): lookup, add, delete, fork handling. */
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "conn_table.h"
 
 _Atomic(conn_slot *) conn_chunks[CONN_FD_LIMIT / CONN_CHUNK];
@@ -28,24 +33,22 @@ static conn_slot *slot_of(int fd, bool create)
 	return chunk ? &chunk[fd % CONN_CHUNK] : NULL;
 }
 
-struct conn *conn_get(int fd)
+/* Marks the lock waited for, and sleeps until it is free (the caller's errno is kept). */
+void conn_lock_wait(struct conn *c)
 {
-	conn_slot *slot = slot_of(fd, false);
-	struct conn *c = slot ? atomic_load_explicit(slot, memory_order_acquire) : NULL;
+	int saved_errno = errno;
 
-	if (!c)
-		return NULL;
-	pthread_mutex_lock(&c->lock);
-	if (c->fd == fd)
-		return c;
-	/* Forgotten (and perhaps recycled for another fd) since the lookup. */
-	pthread_mutex_unlock(&c->lock);
-	return NULL;
+	while (atomic_exchange_explicit(&c->lock, 2, memory_order_acquire))
+		syscall(SYS_futex, &c->lock, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
+	errno = saved_errno;
 }
 
-void conn_put(struct conn *c)
+void conn_unlock_wake(struct conn *c)
 {
-	pthread_mutex_unlock(&c->lock);
+	int saved_errno = errno;
+
+	syscall(SYS_futex, &c->lock, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	errno = saved_errno;
 }
 
 struct conn *conn_add(int fd)
@@ -64,8 +67,7 @@ struct conn *conn_add(int fd)
 		c = calloc(1, sizeof(*c));
 		if (!c)
 			goto out;
-		pthread_mutex_init(&c->lock, NULL);
-		c->fd = -1;
+		c->fd = -1;	/* calloc: unlocked */
 		c->next_all = all_conns;
 		all_conns = c;
 	}
@@ -74,7 +76,7 @@ out:
 	pthread_mutex_unlock(&table_lock);
 	if (!c)
 		return NULL;
-	pthread_mutex_lock(&c->lock);
+	conn_lock(c);
 	c->fd = fd;
 	c->span_open = false;
 	memset(&c->span, 0, sizeof(c->span));
@@ -90,7 +92,7 @@ void conn_del(struct conn *c)
 	if (slot)
 		atomic_store_explicit(slot, NULL, memory_order_release);
 	c->fd = -1;
-	pthread_mutex_unlock(&c->lock);
+	conn_put(c);
 
 	pthread_mutex_lock(&table_lock);
 	c->next_free = free_conns;
@@ -127,7 +129,7 @@ static void table_atfork_prepare(void)
 
 	pthread_mutex_lock(&table_lock);
 	for (c = all_conns; c; c = c->next_all)
-		pthread_mutex_lock(&c->lock);
+		conn_lock(c);
 }
 
 static void table_atfork_release(void)
@@ -135,7 +137,7 @@ static void table_atfork_release(void)
 	struct conn *c;
 
 	for (c = all_conns; c; c = c->next_all)
-		pthread_mutex_unlock(&c->lock);
+		conn_put(c);
 	pthread_mutex_unlock(&table_lock);
 }
 

@@ -8,11 +8,13 @@
  * chunk (allocated on first use, never freed) CONN_CHUNK slots. A slot points to the
  * connection's state while it is followed. States are never freed either, only recycled
  * (type-stable), so that a thread may still lock one it looked up just before another
- * thread forgot it: conn_get() checks, under the lock, that it still belongs to the fd.
+ * thread forgot it: conn_lock_fd() checks, under the lock, that it still belongs to the fd.
  * Locks: the table lock is never taken with a connection's held; fork() holds them all.
+ * A connection's lock is a futex (0 free, 1 held, 2 held and waited for): taking and
+ * releasing it uncontended is an atomic operation each, as every wrapped call on a followed
+ * descriptor does.
  */
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include "crosslat_span.h"
@@ -23,7 +25,7 @@
 #define CONN_MAX	65536		/* connections followed at once */
 
 struct conn {
-	pthread_mutex_t lock;
+	atomic_int lock;		/* see above: conn_lock(), conn_put() */
 	int fd;				/* -1: not in use */
 	bool span_open;
 	struct crosslat_span span;
@@ -35,22 +37,58 @@ struct conn {
 typedef _Atomic(struct conn *) conn_slot;
 extern _Atomic(conn_slot *) conn_chunks[CONN_FD_LIMIT / CONN_CHUNK];
 
-/* The fast path, for every wrapped call: whether @fd may be followed (a racy peek). */
-static inline bool conn_followed(int fd)
+/*
+ * The fast path, for every wrapped call: the state of @fd if it may be followed, else NULL.
+ * A racy peek: conn_lock_fd() makes sure of it.
+ */
+static inline struct conn *conn_peek(int fd)
 {
 	conn_slot *chunk;
 
 	if ((unsigned int)fd >= CONN_FD_LIMIT)
-		return false;
+		return NULL;
 	chunk = atomic_load_explicit(&conn_chunks[fd / CONN_CHUNK], memory_order_acquire);
-	return chunk && atomic_load_explicit(&chunk[fd % CONN_CHUNK], memory_order_relaxed);
+	return chunk ? atomic_load_explicit(&chunk[fd % CONN_CHUNK], memory_order_acquire) : NULL;
+}
+
+/* The slow paths of conn_lock() and conn_put(), contended. */
+void conn_lock_wait(struct conn *c);
+void conn_unlock_wake(struct conn *c);
+
+static inline void conn_lock(struct conn *c)
+{
+	int unlocked = 0;
+
+	if (!atomic_compare_exchange_strong_explicit(&c->lock, &unlocked, 1, memory_order_acquire,
+						     memory_order_relaxed))
+		conn_lock_wait(c);
+}
+
+/* Unlocks @c. */
+static inline void conn_put(struct conn *c)
+{
+	if (atomic_exchange_explicit(&c->lock, 0, memory_order_release) == 2)
+		conn_unlock_wake(c);
+}
+
+/* Locks @c, peeked for @fd: false, @c unlocked, if it no longer belongs to @fd. */
+static inline bool conn_lock_fd(struct conn *c, int fd)
+{
+	conn_lock(c);
+	if (c->fd == fd)
+		return true;
+	/* Forgotten (and perhaps recycled for another fd) since the peek. */
+	conn_put(c);
+	return false;
 }
 
 /* The state of followed @fd, locked; NULL if @fd is not followed. */
-struct conn *conn_get(int fd);
+static inline struct conn *conn_get(int fd)
+{
+	struct conn *c = conn_peek(fd);
 
-/* Unlocks @c. */
-void conn_put(struct conn *c);
+	return c && conn_lock_fd(c, fd) ? c : NULL;
+}
 
 /*
  * Starts following @fd, which must not be followed (conn_del its stale state first): a new

@@ -7,9 +7,9 @@ enum stream_state {
 	ST_START,		/* before a start line (empty lines are skipped) */
 	ST_LINE,		/* in the start line; part says where */
 	ST_FIELD_START,		/* at a field line's start, or the empty line ending the head */
-	ST_FIELD_NAME,
+	ST_FIELD_NAME,		/* a name read byte by byte (split where it could be known) */
 	ST_FIELD_VALUE,
-	ST_SKIP_LINE,		/* a field line that is ignored (obs-fold, malformed) */
+	ST_SKIP_LINE,		/* an ignored field line: unknown, obs-fold, malformed */
 	ST_HEAD_DONE,		/* the head is read: the connection picks the body's framing */
 	ST_BODY,		/* left bytes of content */
 	ST_CHUNK_SIZE,
@@ -33,11 +33,35 @@ enum stream_event { EV_NONE, EV_HEAD, EV_END, EV_DEAD };
 
 /* Known field names, lowercase; a bit each in http_stream.cand. */
 enum { F_CONTENT_LENGTH, F_TRANSFER_ENCODING, F_TRACEPARENT, F_COUNT, F_NONE = F_COUNT };
-static const char *const field_names[F_COUNT] = {
-	[F_CONTENT_LENGTH] = "content-length",
-	[F_TRANSFER_ENCODING] = "transfer-encoding",
-	[F_TRACEPARENT] = "traceparent",
+/* With the ':', for field_name_is. */
+#define FIELD(name)	{ name ":", sizeof(name) - 1 }
+static const struct {
+	char name[24];
+	uint8_t len;		/* without the ':' */
+} field_names[F_COUNT] = {
+	[F_CONTENT_LENGTH] = FIELD("content-length"),
+	[F_TRANSFER_ENCODING] = FIELD("transfer-encoding"),
+	[F_TRACEPARENT] = FIELD("traceparent"),
 };
+
+/*
+ * What the first byte of a field line may begin: the known fields' names (their bits, by
+ * their first letter in either case), or the head's end (LINE_END). Field lines of other
+ * names are skipped whole (ST_SKIP_LINE), so their bytes are not looked at one by one.
+ */
+#define LINE_END	0x80
+#define CAND(f)		(1u << (f))
+static const uint8_t line_start[256] = {
+	['\n'] = LINE_END, ['\r'] = LINE_END,
+	['C'] = CAND(F_CONTENT_LENGTH), ['c'] = CAND(F_CONTENT_LENGTH),
+	['T'] = CAND(F_TRANSFER_ENCODING) | CAND(F_TRACEPARENT),
+	['t'] = CAND(F_TRANSFER_ENCODING) | CAND(F_TRACEPARENT),
+};
+
+static uint8_t field_cand(uint8_t c)
+{
+	return line_start[c] & ~LINE_END;
+}
 
 #define METHOD_MAX	20		/* a longer method token is no HTTP */
 #define CL_MAX		(1ULL << 60)	/* a larger Content-Length is an error */
@@ -45,11 +69,24 @@ static const char *const field_names[F_COUNT] = {
 
 static const char http_version[] = "HTTP/1.";
 
+/* The bytes of a token (RFC 9110 tchar). */
+static const bool tchar[256] = {
+	['0' ... '9'] = true, ['A' ... 'Z'] = true, ['a' ... 'z'] = true,
+	['!'] = true, ['#'] = true, ['$'] = true, ['%'] = true, ['&'] = true, ['\''] = true,
+	['*'] = true, ['+'] = true, ['-'] = true, ['.'] = true, ['^'] = true, ['_'] = true,
+	['`'] = true, ['|'] = true, ['~'] = true,
+};
+
 static bool is_tchar(uint8_t c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("!#$%&'*+-.^_`|~", c));
+	return tchar[c];
 }
+
+/* The bytes of a request target: 0 those that end it or are none of it, 2 '?' and '#'. */
+static const uint8_t target_byte[256] = {
+	[0x21 ... 0x22] = 1, ['#'] = 2, [0x24 ... 0x3e] = 1, ['?'] = 2, [0x40 ... 0x7e] = 1,
+	[0x80 ... 0xff] = 1,
+};
 
 static bool is_ows(uint8_t c)
 {
@@ -74,7 +111,8 @@ static void stream_reset(struct http_stream *s)
 {
 	uint8_t dead = s->dead;
 
-	memset(s, 0, sizeof(*s));
+	/* All but tp and name, which are used up to their lengths. */
+	memset(s, 0, offsetof(struct http_stream, tp));
 	s->state = ST_START;
 	s->dead = dead;
 }
@@ -85,6 +123,89 @@ static enum stream_event stream_die(struct http_stream *s, enum http_dead why)
 	if (!s->dead)
 		s->dead = why;
 	return EV_DEAD;
+}
+
+/* Adds @n bytes to the head (or trailer): false, the stream dead, if it grows too long. */
+static bool head_grow(struct http_stream *s, size_t n)
+{
+	if (n > HTTP_HEAD_MAX - s->head_len) {
+		stream_die(s, HTTP_DEAD_HEAD_TOO_LONG);
+		return false;
+	}
+	s->head_len += n;
+	return true;
+}
+
+/* Whether @p starts with "HTTP/1.<digit>". */
+static bool is_http_version(const uint8_t *p)
+{
+	return !memcmp(p, http_version, sizeof(http_version) - 1) &&
+	       p[sizeof(http_version) - 1] >= '0' && p[sizeof(http_version) - 1] <= '9';
+}
+
+/*
+ * The fast paths of a start line: when it is all there, and a plain one (what a start line
+ * usually is), it is taken in one go; else it is left to the byte by byte parser (0 bytes
+ * used, the stream untouched), which takes it or finds it wrong. Returns the bytes used.
+ */
+static size_t request_line(struct http_stream *s, const uint8_t *p, size_t len)
+{
+	const uint8_t *end = p + len, *q = p, *target, *cut;
+	size_t method, keep, n;
+
+	while (q < end && tchar[*q])
+		q++;
+	method = q - p;
+	if (!method || method > METHOD_MAX || q == end || *q != ' ')
+		return 0;
+	target = ++q;
+	while (q < end && target_byte[*q] == 1)
+		q++;
+	cut = q;	/* the name keeps no query nor fragment */
+	while (q < end && target_byte[*q])
+		q++;
+	if (q == target || end - q < (ptrdiff_t)sizeof(http_version) + 1 || *q != ' ' ||
+	    !is_http_version(q + 1))
+		return 0;
+	for (q += sizeof(http_version) + 1; q < end && *q == '\r'; q++)
+		;
+	n = q + 1 - p;
+	if (q == end || *q != '\n' || n > HTTP_HEAD_MAX - s->head_len)
+		return 0;
+	/* "METHOD /path", as it is in the line */
+	keep = cut - p;
+	if (keep > CROSSLAT_SPAN_NAME_SIZE - 1)
+		keep = CROSSLAT_SPAN_NAME_SIZE - 1;
+	memcpy(s->name, p, keep);
+	s->name_len = keep;
+	s->head = method == 4 && !memcmp(p, "HEAD", 4);
+	s->connect = method == 7 && !memcmp(p, "CONNECT", 7);
+	s->head_len += n;
+	s->state = ST_FIELD_START;
+	return n;
+}
+
+static size_t status_line(struct http_stream *s, const uint8_t *p, size_t len)
+{
+	const uint8_t *end = p + len, *q = p + sizeof(http_version) + 1;
+	size_t n;
+
+	if (len < sizeof(http_version) + 4 || !is_http_version(p) || q[-1] != ' ' ||
+	    q[0] < '0' || q[0] > '9' || q[1] < '0' || q[1] > '9' || q[2] < '0' || q[2] > '9')
+		return 0;
+	for (q += 3; q < end && *q == '\r'; q++)
+		;
+	if (q < end && *q == ' ')	/* a reason, up to the line's end */
+		while (q < end && *q != '\n')
+			q++;
+	n = q + 1 - p;
+	if (q == end || *q != '\n' || n > HTTP_HEAD_MAX - s->head_len)
+		return 0;
+	q = p + sizeof(http_version) + 1;
+	s->status = (q[0] - '0') * 100 + (q[1] - '0') * 10 + (q[2] - '0');
+	s->head_len += n;
+	s->state = ST_FIELD_START;
+	return n;
 }
 
 static enum stream_event request_line_byte(struct http_stream *s, uint8_t c)
@@ -173,23 +294,20 @@ static void field_name_byte(struct http_stream *s, uint8_t c)
 
 	c = lower(c);
 	for (i = 0; i < F_COUNT; i++)
-		if ((s->cand & (1u << i)) && (s->pos >= strlen(field_names[i]) ||
-					      field_names[i][s->pos] != c))
+		if ((s->cand & (1u << i)) && (s->pos >= field_names[i].len ||
+					      field_names[i].name[s->pos] != c))
 			s->cand &= ~(1u << i);
 	if (s->cand)
 		s->pos++;
 }
 
-static void field_begin(struct http_stream *s)
+/* The value of @field (or of an unknown field, F_NONE) follows. */
+static void field_begin(struct http_stream *s, unsigned int field)
 {
-	unsigned int i;
-
-	s->field = F_NONE;
-	for (i = 0; i < F_COUNT; i++)
-		if ((s->cand & (1u << i)) && s->pos == strlen(field_names[i]))
-			s->field = i;
+	s->field = field;
 	s->pos = 0;
-	switch (s->field) {
+	s->state = ST_FIELD_VALUE;
+	switch (field) {
 	case F_CONTENT_LENGTH:
 		s->left = 0;	/* the value, parsed: compared with an earlier one at the end */
 		break;
@@ -205,35 +323,152 @@ static void field_begin(struct http_stream *s)
 	}
 }
 
-static void field_value_byte(struct http_stream *s, uint8_t c)
+/* The name ended (':') after pos bytes: which known field it is, if any. */
+static unsigned int field_named(const struct http_stream *s)
 {
+	unsigned int i;
+
+	for (i = 0; i < F_COUNT; i++)
+		if ((s->cand & (1u << i)) && s->pos == field_names[i].len)
+			return i;
+	return F_NONE;
+}
+
+static uint64_t load64(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Whether @p starts with known name @i, in any case, and ':' (the caller made sure of the
+ * bytes), compared 8 bytes at a time: the lowercase letters of the pattern, and only they,
+ * have bit 6 set (0x40), and a byte ORed with 0x20 equals such a letter if and only if it
+ * is that letter in either case; the other bytes ('-', ':') must be equal.
+ */
+static bool field_name_is(const uint8_t *p, unsigned int i)
+{
+	const char *pat = field_names[i].name;
+	size_t n = field_names[i].len + 1, off = 0;
+	uint64_t w;
+
+	for (;;) {
+		if (off + 8 > n)
+			off = n - 8;	/* the last 8 bytes, overlapping */
+		w = load64(pat + off);
+		if ((load64(p + off) | (w & 0x4040404040404040ull) >> 1) != w)
+			return false;
+		if (off + 8 == n)
+			return true;
+		off += 8;
+	}
+}
+
+/*
+ * At a field line's start (neither '\r' nor '\n'), with @n bytes at @p: a line that names
+ * no known field is skipped (ST_SKIP_LINE), one that names one has its value read next
+ * (ST_FIELD_VALUE, its name and ':' used), unless there are too few bytes to tell: then its
+ * name is read byte by byte (ST_FIELD_NAME). Returns the bytes used (not yet counted in
+ * the head's length).
+ */
+static size_t field_start(struct http_stream *s, const uint8_t *p, size_t n)
+{
+	unsigned int cand = field_cand(p[0]), i;
+
+	s->state = ST_SKIP_LINE;
+	if (!cand)
+		return 0;
+	for (i = 0; i < F_COUNT; i++) {
+		if (!(cand & (1u << i)))
+			continue;
+		if (n <= field_names[i].len) {
+			s->state = ST_FIELD_NAME;
+			s->cand = cand;
+			s->pos = 0;
+			return 0;
+		}
+		if (field_name_is(p, i)) {
+			field_begin(s, i);
+			return field_names[i].len + 1;
+		}
+	}
+	return 0;
+}
+
+static void content_length_byte(struct http_stream *s, uint8_t c)
+{
+	/* pos: 1 digits seen, 2 white space after them */
+	if (is_ows(c)) {
+		s->pos |= s->pos ? 2 : 0;
+	} else if (c >= '0' && c <= '9' && !(s->pos & 2) && s->left < CL_MAX) {
+		s->left = s->left * 10 + (c - '0');
+		s->pos |= 1;
+	} else {
+		s->bad_cl = true;
+	}
+}
+
+static void transfer_encoding_byte(struct http_stream *s, uint8_t c)
+{
+	if (is_ows(c))
+		return;
+	if (s->te_len == sizeof(s->te_tail)) {
+		memmove(s->te_tail, s->te_tail + 1, sizeof(s->te_tail) - 1);
+		s->te_len--;
+	}
+	s->te_tail[s->te_len++] = lower(c);
+}
+
+/* @n bytes of a traceparent value, none of them '\r'. */
+static void traceparent_bytes(struct http_stream *s, const uint8_t *p, size_t n)
+{
+	size_t room = sizeof(s->tp) - s->tp_len;
+
+	while (!s->tp_len && n && is_ows(*p)) {
+		p++;
+		n--;
+	}
+	if (n > room) {
+		n = room;
+		s->tp_long = true;
+	}
+	memcpy(s->tp + s->tp_len, p, n);
+	s->tp_len += n;
+}
+
+/* @n bytes of a field's value (up to its line's '\n', excluded): '\r' are ignored. */
+static void field_value(struct http_stream *s, const uint8_t *p, size_t n)
+{
+	const uint8_t *end = p + n, *cr;
+
 	switch (s->field) {
-	case F_CONTENT_LENGTH: /* pos: 1 digits seen, 2 white space after them */
-		if (is_ows(c)) {
-			s->pos |= s->pos ? 2 : 0;
-		} else if (c >= '0' && c <= '9' && !(s->pos & 2) && s->left < CL_MAX) {
-			s->left = s->left * 10 + (c - '0');
-			s->pos |= 1;
-		} else {
-			s->bad_cl = true;
+	case F_NONE:
+		break;
+	case F_TRACEPARENT:
+		for (; p < end; p = cr + 1) {
+			cr = memchr(p, '\r', end - p);
+			traceparent_bytes(s, p, (cr ? cr : end) - p);
+			if (!cr)
+				break;
+		}
+		break;
+	case F_CONTENT_LENGTH:
+		for (; p < end; p++) {
+			/* A digit where one may be, the usual, taken here: content_length_byte's. */
+			if (*p >= '0' && *p <= '9' && s->pos < 2 && s->left < CL_MAX) {
+				s->left = s->left * 10 + (*p - '0');
+				s->pos = 1;
+			} else if (*p != '\r') {
+				content_length_byte(s, *p);
+			}
 		}
 		break;
 	case F_TRANSFER_ENCODING:
-		if (is_ows(c))
-			break;
-		if (s->te_len == sizeof(s->te_tail)) {
-			memmove(s->te_tail, s->te_tail + 1, sizeof(s->te_tail) - 1);
-			s->te_len--;
-		}
-		s->te_tail[s->te_len++] = lower(c);
-		break;
-	case F_TRACEPARENT:
-		if (!s->tp_len && is_ows(c))
-			break;
-		if (s->tp_len < sizeof(s->tp))
-			s->tp[s->tp_len++] = c;
-		else
-			s->tp_long = true;
+		for (; p < end; p++)
+			if (*p != '\r')
+				transfer_encoding_byte(s, *p);
 		break;
 	}
 }
@@ -272,46 +507,91 @@ static enum stream_event head_byte(struct http_stream *s, uint8_t c, bool respon
 		/* fallthrough */
 	case ST_LINE:
 		return response ? status_line_byte(s, c) : request_line_byte(s, c);
-	case ST_FIELD_START:
-		if (c == '\r')
-			return EV_NONE;
-		if (c == '\n') {
-			s->state = ST_HEAD_DONE;
-			return EV_HEAD;
-		}
-		if (is_ows(c)) {
-			s->state = ST_SKIP_LINE;
-			return EV_NONE;
-		}
-		s->state = ST_FIELD_NAME;
-		s->pos = 0;
-		s->cand = (1u << F_COUNT) - 1;
-		/* fallthrough */
-	case ST_FIELD_NAME:
+	default: /* ST_FIELD_NAME, from field_start: the other field states are fields_feed's */
 		if (c == ':') {
-			field_begin(s);
-			s->state = ST_FIELD_VALUE;
+			field_begin(s, field_named(s));
 		} else if (c == '\n') {
 			s->state = ST_FIELD_START;
-		} else if (is_tchar(c)) {
-			field_name_byte(s, c);
 		} else {
-			s->state = ST_SKIP_LINE;
+			if (is_tchar(c))
+				field_name_byte(s, c);
+			else
+				s->cand = 0;
+			if (!s->cand)
+				s->state = ST_SKIP_LINE;
 		}
-		return EV_NONE;
-	case ST_FIELD_VALUE:
-		if (c == '\n') {
-			field_end(s);
-			s->state = ST_FIELD_START;
-		} else if (c != '\r') {
-			field_value_byte(s, c);
-		}
-		return EV_NONE;
-	default: /* ST_SKIP_LINE */
-		if (c == '\n')
-			s->state = ST_FIELD_START;
 		return EV_NONE;
 	}
+}
+
+/*
+ * Lines to skip, from @p to @end: returns the bytes up to the start of the first line after
+ * them that is to be looked at (*@at_start true), or all of them if it is not there yet. A
+ * line is to be looked at if its first byte may begin a known field's name or the head's end.
+ */
+static size_t skip_lines(const uint8_t *p, const uint8_t *end, bool *at_start)
+{
+	const uint8_t *q = p, *nl;
+
+	while ((nl = memchr(q, '\n', end - q))) {
+		q = nl + 1;
+		if (q == end || line_start[*q]) {
+			*at_start = true;
+			return q - p;
+		}
+	}
+	*at_start = false;
+	return end - p;
+}
+
+/*
+ * Field lines, whole lines at a time: from ST_FIELD_START, ST_FIELD_VALUE or ST_SKIP_LINE to
+ * the head's end (EV_HEAD), the end of the bytes, or a name to read byte by byte
+ * (ST_FIELD_NAME). Returns the bytes used. The head's length is checked once, at the end:
+ * it only grows, and nothing that happens before it is too long outlives the stream's death.
+ */
+static size_t fields_feed(struct http_stream *s, const uint8_t *p, size_t len,
+			  enum stream_event *ev)
+{
+	const uint8_t *q = p, *end = p + len, *nl;
+	bool at_start;
+
+	if (s->state == ST_FIELD_START)
+		goto line_start;
+	for (;;) {
+		if (s->state == ST_SKIP_LINE) {
+			q += skip_lines(q, end, &at_start);
+			if (!at_start)
+				break;
+		} else { /* ST_FIELD_VALUE: up to the line's end, or all there is */
+			nl = memchr(q, '\n', end - q);
+			field_value(s, q, (nl ? nl : end) - q);
+			if (!nl) {
+				q = end;
+				break;
+			}
+			q = nl + 1;
+			field_end(s);
+		}
+		s->state = ST_FIELD_START;
+line_start:
+		while (q < end && *q == '\r')
+			q++;
+		if (q == end)
+			break;
+		if (*q == '\n') {
+			q++;
+			s->state = ST_HEAD_DONE;
+			*ev = EV_HEAD;
+			break;
+		}
+		q += field_start(s, q, end - q);
+		if (s->state == ST_FIELD_NAME)
+			break;
+	}
+	if (!head_grow(s, q - p))
+		*ev = EV_DEAD;
+	return q - p;
 }
 
 /* One byte of a chunked body's framing: sizes, extensions, line ends, trailers. */
@@ -382,6 +662,23 @@ static size_t stream_feed(struct http_stream *s, const uint8_t *p, size_t len, b
 	*ev = EV_NONE;
 	while (i < len && *ev == EV_NONE) {
 		switch (s->state) {
+		case ST_START:
+			take = p[i] == '\r' || p[i] == '\n' ? 0 :
+			       response ? status_line(s, p + i, len - i) :
+			       request_line(s, p + i, len - i);
+			if (!take) {
+				*ev = head_byte(s, p[i++], response);
+				break;
+			}
+			i += take;
+			if (i == len)
+				break;
+			/* fallthrough - to the fields */
+		case ST_FIELD_START:
+		case ST_FIELD_VALUE:
+		case ST_SKIP_LINE:
+			i += fields_feed(s, p + i, len - i, ev);
+			break;
 		case ST_BODY:
 		case ST_CHUNK_DATA:
 			take = len - i < s->left ? len - i : s->left;

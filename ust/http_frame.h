@@ -5,7 +5,11 @@
 
 /*
  * Bytes are fed as the server reads and writes them, split anywhere; nothing is buffered
- * but a few fields of the message being parsed (768 bytes a connection). Requests are
+ * but a few fields of the message being parsed (768 bytes a connection). What is there of
+ * a head is taken a line at a time: start lines in one go, field lines whose first byte
+ * begins no name followed (Content-Length, Transfer-Encoding, traceparent) skipped to their
+ * end by memchr; only a line split where it could not yet be told is read byte by byte.
+ * Bodies are skipped by count, a chunked one a chunk at a time. Requests are
  * answered in order, so the connection keeps the requests read ahead of their responses
  * (pipelining) in a queue, and calls ops->begin for the oldest one when its head has been
  * read (or, for a pipelined one, when the response before it has been written) and
@@ -71,6 +75,7 @@ struct http_stream {
 	uint64_t cl;		/* Content-Length being read */
 	uint64_t left;		/* body: bytes left of the content or of the chunk */
 	char te_tail[8];	/* the last bytes of a Transfer-Encoding value, lowercased */
+	/* Last: kept up to their lengths, and not cleared from one message to the next. */
 	char tp[HTTP_VALUE_MAX];
 	char name[CROSSLAT_SPAN_NAME_SIZE];
 };

@@ -168,18 +168,17 @@ static const struct http_conn_ops span_ops = {
 
 enum io { IO_RECV, IO_SEND, IO_SEND_OPAQUE, IO_END /* shutdown, close, dup2 */ };
 
-/* The slow path: @fd is (perhaps) followed and the server moved @n bytes of @iov. */
-static void follow(int fd, enum io io, const struct iovec *iov, int iovcnt, size_t n)
+/* The slow path: @fd is (perhaps) followed, by @c, and the server moved @n bytes of @iov. */
+static void follow(struct conn *c, int fd, enum io io, const struct iovec *iov, int iovcnt,
+		   size_t n)
 {
 	int saved_errno = errno, i;
-	struct conn *c;
 	size_t take;
 
 	if (in_library)
 		return;
 	in_library = 1;
-	c = conn_get(fd);
-	if (!c)
+	if (!conn_lock_fd(c, fd))
 		goto out;
 	switch (io) {
 	case IO_RECV:
@@ -215,24 +214,29 @@ out:
 static ssize_t follow_buf(int fd, enum io io, const void *buf, ssize_t n)
 {
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = n };
+	struct conn *c;
 
-	if (n > 0 && conn_followed(fd))
-		follow(fd, io, &iov, 1, n);
+	if (n > 0 && (c = conn_peek(fd)))
+		follow(c, fd, io, &iov, 1, n);
 	return n;
 }
 
 static ssize_t follow_iov(int fd, enum io io, const struct iovec *iov, int iovcnt, ssize_t n)
 {
-	if (n > 0 && conn_followed(fd))
-		follow(fd, io, iov, iovcnt, n);
+	struct conn *c;
+
+	if (n > 0 && (c = conn_peek(fd)))
+		follow(c, fd, io, iov, iovcnt, n);
 	return n;
 }
 
 /* After a sendfile() that sent @n bytes to @fd: returns @n. */
 static ssize_t follow_opaque(int fd, ssize_t n)
 {
-	if (n > 0 && conn_followed(fd))
-		follow(fd, IO_SEND_OPAQUE, NULL, 0, n);
+	struct conn *c;
+
+	if (n > 0 && (c = conn_peek(fd)))
+		follow(c, fd, IO_SEND_OPAQUE, NULL, 0, n);
 	return n;
 }
 
@@ -244,8 +248,10 @@ static ssize_t follow_recv(int fd, int flags, const void *buf, ssize_t n)
 
 static void follow_end(int fd)
 {
-	if (conn_followed(fd))
-		follow(fd, IO_END, NULL, 0, 0);
+	struct conn *c = conn_peek(fd);
+
+	if (c)
+		follow(c, fd, IO_END, NULL, 0, 0);
 }
 
 /* A connection the server accepted: follow it if it is TCP. */

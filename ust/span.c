@@ -35,11 +35,24 @@ static char default_service[CROSSLAT_SPAN_NAME_SIZE];
 static pthread_once_t span_once = PTHREAD_ONCE_INIT;
 
 /* The thread's id and its unused random bytes; a child of fork() starts afresh. */
-static __thread pid_t thread_tid;
-static __thread struct {
+struct thread_state {
+	pid_t tid;
 	uint8_t avail;
 	uint8_t buf[128];
-} thread_random;
+};
+static __thread struct thread_state thread_state;
+
+/*
+ * Its address, to be looked up once a call: each lookup of a library's TLS is a call of
+ * __tls_get_addr, which GCC would rather repeat at each use than keep the address at hand.
+ */
+static struct thread_state *thread_state_get(void)
+{
+	struct thread_state *t = &thread_state;
+
+	__asm__("" : "+r"(t));	/* opaque: no longer a TLS address to compute anew */
+	return t;
+}
 
 static uint64_t now_ns(clockid_t clock)
 {
@@ -49,38 +62,38 @@ static uint64_t now_ns(clockid_t clock)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-static pid_t this_tid(void)
+static pid_t this_tid(struct thread_state *t)
 {
-	if (!thread_tid)
-		thread_tid = gettid();
-	return thread_tid;
+	if (!t->tid)
+		t->tid = gettid();
+	return t->tid;
 }
 
 /* @n (at most 16) random bytes, from the thread's pool that getrandom() refills. */
-static int random_bytes(uint8_t *out, size_t n)
+static inline int random_bytes(struct thread_state *t, uint8_t *out, size_t n)
 {
 	ssize_t got;
 
-	if (thread_random.avail < n) {
+	if (t->avail < n) {
 		do {
-			got = getrandom(thread_random.buf, sizeof(thread_random.buf), 0);
+			got = getrandom(t->buf, sizeof(t->buf), 0);
 		} while (got < 0 && errno == EINTR);
-		if (got != sizeof(thread_random.buf))
+		if (got != sizeof(t->buf))
 			return -EIO;
-		thread_random.avail = sizeof(thread_random.buf);
+		t->avail = sizeof(t->buf);
 	}
-	thread_random.avail -= n;
-	memcpy(out, thread_random.buf + thread_random.avail, n);
+	t->avail -= n;
+	memcpy(out, t->buf + t->avail, n);
 	return 0;
 }
 
 /* A random trace or span id: never all zero. */
-static int random_id(uint8_t *id, size_t n)
+static inline int random_id(struct thread_state *t, uint8_t *id, size_t n)
 {
 	int err;
 
 	do {
-		err = random_bytes(id, n);
+		err = random_bytes(t, id, n);
 	} while (!err && all_zero(id, n));
 	return err;
 }
@@ -120,8 +133,13 @@ static void copy_name(char dst[CROSSLAT_SPAN_NAME_SIZE], const char *src)
 	size_t i = 0, n;
 
 	while (*p) {
+		/* Printable ASCII, the usual: as it is. */
+		while (*p - 0x20u < 0x7f - 0x20 && i < CROSSLAT_SPAN_NAME_SIZE - 1)
+			dst[i++] = *p++;
+		if (!*p || i == CROSSLAT_SPAN_NAME_SIZE - 1)
+			break;
 		n = utf8_len(p);
-		if (!n || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+		if (n <= 1) {	/* invalid, or a control character */
 			if (i + 1 >= CROSSLAT_SPAN_NAME_SIZE)
 				break;
 			dst[i++] = '?';
@@ -146,8 +164,8 @@ static void span_atfork_child(void)
 	if (fd >= 0)
 		close(fd);
 	atomic_store(&dev_retry_ns, 0);
-	thread_tid = 0;
-	thread_random.avail = 0;
+	thread_state.tid = 0;
+	thread_state.avail = 0;
 }
 
 static void span_init(void)
@@ -194,11 +212,12 @@ void span_fds_closed(unsigned int first, unsigned int last)
 /* Tells the kernel: 1 it tracks the span, 0 there is no device, -errno it refused. */
 static int kernel_begin(const struct crosslat_span *s)
 {
-	struct crosslat_span_begin b = { 0 };
+	struct crosslat_span_begin b;
 	int fd = dev_get();
 
 	if (fd < 0)
 		return 0;
+	memset(&b, 0, sizeof(b));
 	memcpy(b.trace_id, s->trace_id, sizeof(b.trace_id));
 	memcpy(b.span_id, s->span_id, sizeof(b.span_id));
 	memcpy(b.parent_span_id, s->parent_span_id, sizeof(b.parent_span_id));
@@ -215,7 +234,7 @@ static int kernel_end(struct crosslat_span *s)
 
 	if (fd < 0)
 		return 0;
-	e.tid = s->tid == this_tid() ? 0 : (uint32_t)s->tid;
+	e.tid = s->tid == this_tid(thread_state_get()) ? 0 : (uint32_t)s->tid;
 	e.status = s->status;
 	memcpy(e.span_id, s->span_id, sizeof(e.span_id));
 	if (ioctl(fd, CROSSLAT_SPAN_IOC_END, &e))
@@ -230,6 +249,7 @@ CROSSLAT_EXPORT int crosslat_span_begin(struct crosslat_span *s, const uint8_t *
 					const uint8_t *parent_span_id, const char *name,
 					const char *service)
 {
+	struct thread_state *t = thread_state_get();
 	int saved_errno = errno, err;
 
 	if (!s || !name || (parent_span_id && !trace_id) ||
@@ -241,14 +261,17 @@ CROSSLAT_EXPORT int crosslat_span_begin(struct crosslat_span *s, const uint8_t *
 		memcpy(s->trace_id, trace_id, sizeof(s->trace_id));
 	if (parent_span_id)
 		memcpy(s->parent_span_id, parent_span_id, sizeof(s->parent_span_id));
-	err = random_id(s->span_id, sizeof(s->span_id));
+	err = random_id(t, s->span_id, sizeof(s->span_id));
 	if (!err && !trace_id)
-		err = random_id(s->trace_id, sizeof(s->trace_id));
+		err = random_id(t, s->trace_id, sizeof(s->trace_id));
 	if (err)
 		goto out;
 	copy_name(s->name, name);
-	copy_name(s->service, service ? service : default_service);
-	s->tid = this_tid();
+	if (service)
+		copy_name(s->service, service);
+	else	/* copied by copy_name already, and NUL-padded */
+		memcpy(s->service, default_service, sizeof(s->service));
+	s->tid = this_tid(t);
 	s->start_ns = now_ns(CLOCK_MONOTONIC);
 	s->begin_kernel = kernel_begin(s);
 	lttng_ust_tracepoint(crosslat_ust, span_begin, s->trace_id, s->span_id,

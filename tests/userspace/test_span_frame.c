@@ -3,7 +3,9 @@
  * Unit tests of libcrosslat-span's portable parts: traceparent parsing and formatting
  * (ust/traceparent.c), HTTP/1.x framing of a server connection (ust/http_frame.c) and the
  * CROSSLAT_SPAN_LOG line (ust/span_log.c). Every framing case runs with its bytes fed
- * whole, one at a time and in random pieces, and must give the same begin/end sequence.
+ * whole, one at a time and in random pieces (of up to 7 bytes, and of up to 64: whole lines
+ * and parts of lines, which the parser takes by different paths), and must give the same
+ * begin/end sequence.
  * TAP-style lines on stdout (tests/userspace/run.sh), diagnostics on stderr.
  */
 #include <errno.h>
@@ -195,6 +197,8 @@ struct frame_case {
 
 static char long_head[HTTP_HEAD_MAX + 64];
 static char nine_requests[16 * sizeof(GET("/n"))];
+/* Heads of HTTP_HEAD_MAX bytes exactly, and of one more. */
+static char head_at_max[HTTP_HEAD_MAX + 1], head_over_max[HTTP_HEAD_MAX + 2];
 
 static struct frame_case frame_cases[] = {
 	{ "traceparent_content_length",
@@ -292,6 +296,12 @@ static struct frame_case frame_cases[] = {
 	{ "head_too_long",
 	  { { 'r', long_head } },
 	  "dead=head_too_long" },
+	{ "head_at_max",
+	  { { 'r', head_at_max }, { 's', OK("hello") } },
+	  BEGIN_TP("GET /max") "E(200) dead=alive" },
+	{ "head_over_max",
+	  { { 'r', head_over_max } },
+	  "dead=head_too_long" },
 	{ "pipeline_overflow",
 	  { { 'r', nine_requests }, { 's', OK("hello") } },
 	  "B(GET /n) E(0) dead=pipeline" },
@@ -341,14 +351,18 @@ static struct frame_case frame_cases[] = {
 	  BEGIN_TP("GET /f") "E(200) dead=alive" },
 };
 
-/* Feeds @len bytes in pieces: mode 0 whole, 1 byte by byte, 2 random sizes of 1 to 7. */
+/*
+ * Feeds @len bytes in pieces: mode 0 whole, 1 byte by byte, 2 random sizes of 1 to 7, 3 of
+ * 1 to 64.
+ */
 static void feed(struct http_conn *c, struct recorder *r, const struct step *st, int mode,
 		 unsigned int *seed)
 {
 	size_t len = strlen(st->data), off = 0, n;
 
 	while (off < len) {
-		n = mode == 0 ? len - off : mode == 1 ? 1 : 1 + (size_t)rand_r(seed) % 7;
+		n = mode == 0 ? len - off : mode == 1 ? 1 :
+		    1 + (size_t)rand_r(seed) % (mode == 2 ? 7 : 64);
 		n = n < len - off ? n : len - off;
 		if (st->op == 'r')
 			http_conn_recv(c, st->data + off, n, &rec_ops, r);
@@ -380,9 +394,29 @@ static void run_frame_case(const struct frame_case *fc, int mode, char *log, siz
 	*misordered = r.misordered || (r.begun != (c.count > 0));
 }
 
+/*
+ * A request head of @size bytes (its last line's end included): field lines of no interest,
+ * one of them as long as makes the size, and a traceparent last.
+ */
+static void head_fill(char *buf, size_t size)
+{
+	static const char start[] = "GET /max HTTP/1.1\r\n", last[] = "traceparent: " TP "\r\n\r\n";
+	size_t off = sizeof(start) - 1, end = size - (sizeof(last) - 1), line;
+
+	memcpy(buf, start, off);
+	while (off < end) {
+		line = end - off > 200 ? 100 : end - off;	/* at least 4: "X:\r\n" */
+		memcpy(buf + off, "X:", 2);
+		memset(buf + off + 2, 'x', line - 4);
+		memcpy(buf + off + line - 2, "\r\n", 2);
+		off += line;
+	}
+	memcpy(buf + off, last, sizeof(last));
+}
+
 static void test_frames(void)
 {
-	static const char *const modes[] = { "whole", "bytes", "random" };
+	static const char *const modes[] = { "whole", "bytes", "random", "pieces" };
 	char log[4200], name[128];
 	const struct frame_case *fc;
 	bool misordered;
@@ -397,10 +431,12 @@ static void test_frames(void)
 	nine_requests[0] = '\0';
 	for (i = 0; i <= HTTP_PIPELINE_MAX; i++)
 		strcat(nine_requests, GET("/n"));
+	head_fill(head_at_max, HTTP_HEAD_MAX);
+	head_fill(head_over_max, HTTP_HEAD_MAX + 1);
 
 	for (fc = frame_cases; fc < frame_cases + sizeof(frame_cases) / sizeof(*frame_cases);
 	     fc++) {
-		for (mode = 0; mode < 3; mode++) {
+		for (mode = 0; mode < 4; mode++) {
 			run_frame_case(fc, mode, log, sizeof(log), &misordered);
 			snprintf(name, sizeof(name), "http_frame_%s_%s", fc->name, modes[mode]);
 			if (strcmp(log, fc->expect) || misordered)
