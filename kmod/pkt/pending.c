@@ -13,6 +13,7 @@
 #include <linux/jhash.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <linux/vmalloc.h>
 #include "pkt.h"
 
