@@ -100,8 +100,10 @@ bench-map: modules
 	$(TOP)/tests/bench/rtt-overhead --topology vxlan --modes base,base2,map,tcpdump \
 		--rounds 12 $(BENCH_GUEST_ARGS)
 
-# Span tracking (crosslat_span + the LD_PRELOAD library) on nginx and python3 -m http.server.
+# Span tracking: guest instructions per operation, then crosslat_span + the LD_PRELOAD library
+# on nginx and python3 -m http.server.
 bench-span: modules ust
+	$(TOP)/tests/bench/span-micro
 	$(TOP)/tests/bench/span-overhead --server nginx $(BENCH_GUEST_ARGS)
 	$(TOP)/tests/bench/span-overhead --server python $(BENCH_GUEST_ARGS)
 

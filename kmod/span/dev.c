@@ -79,7 +79,6 @@ static bool all_zero(const u8 *p, size_t n)
 static long span_begin(const void __user *uarg)
 {
 	struct crosslat_span_begin b;
-	struct span_thread *st;
 	bool running;
 	u32 tid;
 	int err;
@@ -93,26 +92,11 @@ static long span_begin(const void __user *uarg)
 	err = span_target(b.tid, &tid, &running);
 	if (err)
 		return err;
-	st = span_alloc();
-	if (!st) {
-		span_count(CROSSLAT_STAT_SPAN_REFUSED);
-		return -ENOMEM;
-	}
-	raw_spin_lock_init(&st->lock);
-	st->tid = tid;
-	st->id = b;
-	st->pid = task_tgid_vnr(current);
-	st->vtid = b.tid ? b.tid : task_pid_vnr(current);
-	st->threshold_ns = span_threshold_for(b.service);
-	st->cur_nr = -1;
-	st->state = running ? SPAN_RUNNING : SPAN_BLOCKED;
-	st->start_ns = ktime_get_ns();
-	st->last_ns = st->start_ns;
-	err = span_insert(st, current->tgid);
+	err = span_start(&b, tid, current->tgid, b.tid ? b.tid : task_pid_vnr(current),
+			 span_threshold_for(b.service), running);
 	if (err) {
 		if (err != -EBUSY)
 			span_count(CROSSLAT_STAT_SPAN_REFUSED);
-		span_free(st);
 		return err;
 	}
 	span_count(CROSSLAT_STAT_SPAN_BEGUN);
@@ -124,7 +108,7 @@ static long span_end(void __user *uarg)
 	struct crosslat_span_end e;
 	struct span_thread *st;
 	unsigned long flags;
-	bool running, ours;
+	bool running;
 	u64 now;
 	u32 tid;
 	int err;
@@ -137,25 +121,25 @@ static long span_end(void __user *uarg)
 	if (err)
 		return err;
 
+	/* Under RCU to the end: the thread may exit and its entry go meanwhile. */
 	rcu_read_lock();
 	st = span_lookup(tid);
-	if (!st || memcmp(st->id.span_id, e.span_id, sizeof(e.span_id)))
-		goto gone;
-	raw_spin_lock_irqsave(&st->lock, flags);
-	if (st->ended) {
-		raw_spin_unlock_irqrestore(&st->lock, flags);
-		goto gone;
+	if (!st) {
+		rcu_read_unlock();
+		return -ENOENT;
 	}
-	st->ended = true;
+	raw_spin_lock_irqsave(&st->lock, flags);
+	if (st->phase != SPAN_ACTIVE || memcmp(st->id.span_id, e.span_id, sizeof(e.span_id))) {
+		raw_spin_unlock_irqrestore(&st->lock, flags);
+		rcu_read_unlock();
+		return -ENOENT;
+	}
 	now = ktime_get_ns();
 	span_account_close(st, now, tid == current->pid);
+	span_stop(st);
 	raw_spin_unlock_irqrestore(&st->lock, flags);
-	/* Whoever takes it out of the table owns it (the thread may be exiting). */
-	ours = span_remove(st);
-	rcu_read_unlock();
-	if (!ours)
-		return -ENOENT;
 
+	/* ENDING: the span's fields are ours until span_idle() */
 	e.duration_ns = now - st->start_ns;
 	e.threshold_ns = st->threshold_ns;
 	e.annotated = e.duration_ns > st->threshold_ns;
@@ -166,13 +150,10 @@ static long span_end(void __user *uarg)
 	} else {
 		span_count(CROSSLAT_STAT_SPAN_UNDER_THRESHOLD);
 	}
-	span_count(CROSSLAT_STAT_SPAN_ENDED);
-	span_free(st);
-	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
-
-gone:
+	span_idle(st);
 	rcu_read_unlock();
-	return -ENOENT;
+	span_count(CROSSLAT_STAT_SPAN_ENDED);
+	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
 }
 
 static long span_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

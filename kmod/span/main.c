@@ -38,11 +38,11 @@ struct span_counters __percpu *span_counters;
 
 unsigned int span_max_spans = 4096;
 module_param_named(max_spans, span_max_spans, uint, 0644);
-MODULE_PARM_DESC(max_spans, "most spans open at once (default 4096; about 2.5 KiB each)");
+MODULE_PARM_DESC(max_spans, "most threads with a span entry (in a span, or idle and reclaimable), default 4096, about 2.5 KiB each");
 
 unsigned int span_max_per_process = 256;
 module_param_named(max_spans_per_process, span_max_per_process, uint, 0644);
-MODULE_PARM_DESC(max_spans_per_process, "most spans one process may have open (default 256)");
+MODULE_PARM_DESC(max_spans_per_process, "most thread entries of one process (idle ones are reclaimed first), default 256");
 
 static unsigned long threshold_us = 10000;
 module_param(threshold_us, ulong, 0644);

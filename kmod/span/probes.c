@@ -6,8 +6,9 @@
  * so a machine where nobody uses spans pays nothing, not even the syscall tracepoints'
  * slow path.
  *
- * A thread in no span leaves every probe at its first check, one load from the hint array
- * (span_hint_test); then an RCU lookup by tid, then the span's lock. Nothing is allocated:
+ * A thread in no span leaves every probe but the exit's at its first check, one load from
+ * the hint array (span_hint_test); then an RCU lookup by tid, then the span's lock. Nothing
+ * is allocated:
  * the span holds its records and two stack buffers, the one of the block in progress and
  * the one of the longest block so far.
  */
@@ -26,13 +27,18 @@
 #include "engine/kernel_tp.h"
 #include "span.h"
 
-/* The span of tid, or NULL (a thread that only shares a hint slot with one: counted). */
+/*
+ * The entry of tid if it is in a span, or NULL (a thread that only shares a hint slot with
+ * one: counted). The phase is checked again under the entry's lock.
+ */
 static struct span_thread *span_find(u32 tid)
 {
 	struct span_thread *st = span_lookup(tid);
 
-	if (unlikely(!st))
+	if (unlikely(!st || READ_ONCE(st->phase) != SPAN_ACTIVE)) {
 		span_count(CROSSLAT_STAT_SPAN_HINT_MISSES);
+		return NULL;
+	}
 	return st;
 }
 
@@ -48,7 +54,7 @@ static void span_sys_enter(void *data, struct pt_regs *regs, long id)
 	if (st) {
 		syscall_get_arguments(current, regs, args);
 		raw_spin_lock_irqsave(&st->lock, flags);
-		if (!st->ended) {
+		if (st->phase == SPAN_ACTIVE) {
 			st->cur_nr = id;
 			st->cur_arg = args[0];
 			st->cur_start_ns = ktime_get_ns();
@@ -59,22 +65,29 @@ static void span_sys_enter(void *data, struct pt_regs *regs, long id)
 	rcu_read_unlock();
 }
 
-/* Keeps the SPAN_RECORDS longest calls of the span. */
+/*
+ * Keeps the SPAN_RECORDS longest calls of the span: once full, a call shorter than the
+ * shortest kept costs one comparison.
+ */
 static void span_record(struct span_thread *st, const struct span_syscall *sc)
 {
-	unsigned int i, shortest = 0;
+	unsigned int i;
 
 	if (st->n_rec < SPAN_RECORDS) {
 		st->rec[st->n_rec++] = *sc;
-		return;
+		if (st->n_rec < SPAN_RECORDS)
+			return;
+	} else {
+		st->unrecorded++;
+		span_count(CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED);
+		if (sc->duration_ns <= st->rec[st->rec_min].duration_ns)
+			return;
+		st->rec[st->rec_min] = *sc;
 	}
-	st->unrecorded++;
-	span_count(CROSSLAT_STAT_SPAN_SYSCALLS_UNRECORDED);
+	st->rec_min = 0;
 	for (i = 1; i < SPAN_RECORDS; i++)
-		if (st->rec[i].duration_ns < st->rec[shortest].duration_ns)
-			shortest = i;
-	if (sc->duration_ns > st->rec[shortest].duration_ns)
-		st->rec[shortest] = *sc;
+		if (st->rec[i].duration_ns < st->rec[st->rec_min].duration_ns)
+			st->rec_min = i;
 }
 
 /*
@@ -132,7 +145,7 @@ static void span_sys_exit(void *data, struct pt_regs *regs, long ret)
 	if (st) {
 		raw_spin_lock_irqsave(&st->lock, flags);
 		/* The exit of the ioctl that began the span has no entry: skipped. */
-		if (!st->ended && st->cur_nr >= 0) {
+		if (st->phase == SPAN_ACTIVE && st->cur_nr >= 0) {
 			sc.start_ns = st->cur_start_ns;
 			sc.duration_ns = ktime_get_ns() - sc.start_ns;
 			sc.offcpu_ns = st->blocked_ns + st->runq_ns - st->cur_offcpu_ns;
@@ -208,7 +221,7 @@ static void span_switch_out(u32 tid, bool preempted, u64 now)
 	if (!st)
 		return;
 	raw_spin_lock_irqsave(&st->lock, flags);
-	if (st->ended)
+	if (st->phase != SPAN_ACTIVE)
 		goto out;
 	if (st->state == SPAN_RUNNING)
 		st->oncpu_ns += now - st->last_ns;
@@ -236,7 +249,7 @@ static void span_switch_in(struct task_struct *p, u64 now)
 	if (!st)
 		return;
 	raw_spin_lock_irqsave(&st->lock, flags);
-	if (st->ended)
+	if (st->phase != SPAN_ACTIVE)
 		goto out;
 	if (st->state == SPAN_RUNNABLE) {
 		st->runq_ns += now - st->last_ns;
@@ -282,7 +295,7 @@ static void span_sched_wakeup(void *data, struct task_struct *p)
 	st = span_find(p->pid);
 	if (st) {
 		raw_spin_lock_irqsave(&st->lock, flags);
-		if (!st->ended && st->state == SPAN_BLOCKED) {
+		if (st->phase == SPAN_ACTIVE && st->state == SPAN_BLOCKED) {
 			now = ktime_get_ns();
 			span_block_end(st, p, now);
 			st->state = SPAN_RUNNABLE;
@@ -295,24 +308,18 @@ static void span_sched_wakeup(void *data, struct task_struct *p)
 	rcu_read_unlock();
 }
 
+/*
+ * A thread's exit takes its entry out, whether it is in a span (counted as abandoned) or
+ * between spans; no first check, as the hint counts only threads in a span.
+ */
 static void span_process_exit(void *data, struct task_struct *p)
 {
 	struct span_thread *st;
-	unsigned long flags;
 
-	if (likely(!span_hint_test(p->pid)))
-		return;
 	rcu_read_lock();
-	st = span_find(p->pid);
-	if (st) {
-		raw_spin_lock_irqsave(&st->lock, flags);
-		st->ended = true;
-		raw_spin_unlock_irqrestore(&st->lock, flags);
-		if (span_remove(st)) {
-			span_count(CROSSLAT_STAT_SPAN_ABANDONED);
-			span_free(st);
-		}
-	}
+	st = span_lookup(p->pid);
+	if (st)
+		span_thread_exit(st);
 	rcu_read_unlock();
 }
 

@@ -4,8 +4,10 @@
 #define _CROSSLAT_SPAN_H
 
 #include <linux/hash.h>
-#include <linux/rhashtable-types.h>
+#include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <uapi/linux/crosslat.h>
 #include <uapi/linux/crosslat_span.h>
@@ -47,54 +49,72 @@ enum span_cpu_state {
 	SPAN_BLOCKED,		/* sleeping */
 };
 
+/* Where a thread's entry is between and during its spans. */
+enum span_phase {
+	SPAN_IDLE,		/* between spans: the next begin reuses the entry */
+	SPAN_ACTIVE,		/* in a span: the probes account to it */
+	SPAN_ENDING,		/* ended, its events being emitted: a begin gets -EBUSY */
+	SPAN_GONE,		/* out of the table (thread exit, reclaim, last close) */
+};
+
 struct span_proc;
 
 /*
- * A thread in a span: allocated when the span begins (ioctl), found by the probes under RCU
- * by tid, freed after an RCU grace period once it ended. The fields below lock are under it
- * (raw, irq-safe: sched_wakeup may come from interrupts); the thread's own system call
- * fields are also written by the thread alone.
+ * A thread that uses spans: its entry is allocated at its first span (ioctl) and reused by
+ * the next ones, so a span's begin and end allocate nothing and leave the table as it is.
+ * It leaves the table when the thread exits, when its process needs room for another
+ * thread's entry (an idle one is reclaimed), or when the device's last user closes it; it
+ * is freed after an RCU grace period. Found by the probes under RCU by tid. The fields from
+ * lock on are under it (raw, irq-safe: sched_wakeup may come from interrupts); the thread's
+ * own system call fields are also written by the thread alone.
  */
 struct span_thread {
-	struct rhash_head node;
+	struct hlist_node node;	/* in the table's bucket of hash(tid) */
 	u32 tid;		/* global (init namespace) tid */
 	struct rcu_head rcu;
 	struct span_proc *proc;
-	struct crosslat_span_begin id;	/* trace, span, parent ids, name, service */
-	pid_t pid, vtid;	/* as the process sees them */
-	u64 start_ns;
-	u64 threshold_ns;
+	struct list_head proc_node;	/* in proc->threads, under span_lock */
 
 	raw_spinlock_t lock;
-	bool ended;
-	u8 state;		/* enum span_cpu_state */
-	bool preempted;		/* runnable because it was preempted, not woken */
-	u64 last_ns;		/* last state change */
-	u64 oncpu_ns, blocked_ns, runq_ns, preempt_ns;
-	u32 blocks, preemptions, wakeups;
+	u8 phase;		/* enum span_phase */
 
-	/* the system call in progress (nr -1: none) */
-	s32 cur_nr;
-	u64 cur_start_ns, cur_arg, cur_offcpu_ns;
-	u32 syscalls, unrecorded, n_rec;
-	u64 syscall_ns;
+	/* reset when a span begins (span_reset): the fields of reset */
+	struct_group(reset,
+		struct crosslat_span_begin id;	/* trace, span, parent ids, name, service */
+		pid_t pid, vtid;	/* as the process sees them */
+		u64 start_ns;
+		u64 threshold_ns;
+		u8 state;		/* enum span_cpu_state */
+		bool preempted;		/* runnable because it was preempted, not woken */
+		u64 last_ns;		/* last state change */
+		u64 oncpu_ns, blocked_ns, runq_ns, preempt_ns;
+		u32 blocks, preemptions, wakeups;
 
-	/* the block in progress (BLOCKED) */
-	u64 block_start_ns;
-	s32 block_nr;		/* the system call it is in, -1 if none */
-	bool has_longest;	/* longest is set */
-	bool need_user;		/* longest's user stack is due at its call's exit */
+		/* the system call in progress (nr -1: none) */
+		s32 cur_nr;
+		u64 cur_start_ns, cur_arg, cur_offcpu_ns;
+		u32 syscalls, unrecorded, n_rec;
+		u8 rec_min;		/* once rec is full, its shortest call */
+		u64 syscall_ns;
 
-	/* not zeroed at allocation (span_alloc): rec[n_rec...], longest before has_longest */
+		/* the block in progress (BLOCKED) */
+		u64 block_start_ns;
+		s32 block_nr;		/* the system call it is in, -1 if none */
+		bool has_longest;	/* longest is set */
+		bool need_user;		/* longest's user stack is due at its call's exit */
+	);
+
+	/* not reset: rec[n_rec...] and longest (before has_longest) are written before read */
 	struct span_syscall rec[SPAN_RECORDS];
 	struct span_stack longest;
 };
 
-/* Processes with spans open, for the per-process limit. */
+/* Processes with thread entries, for the per-process limit. */
 struct span_proc {
 	struct hlist_node node;
 	pid_t tgid;		/* global */
-	unsigned int spans;
+	unsigned int threads;	/* entries in the list below */
+	struct list_head list;
 };
 
 /* Counters (enum crosslat_stat from CROSSLAT_STAT_SPAN_BEGUN on), per CPU. */
@@ -120,22 +140,31 @@ extern unsigned int span_max_spans, span_max_per_process;
 u64 span_threshold_for(const char *service);
 bool span_syscall_recorded(long nr);
 
-/* table.c: the threads in a span. */
-extern u16 span_hint[1 << SPAN_HINT_BITS];
+/* table.c: the threads that use spans. */
+extern atomic_t span_hint[1 << SPAN_HINT_BITS];
 
+/* The probes' first check: false for a thread in no span (one load). */
 static inline bool span_hint_test(u32 tid)
 {
-	return READ_ONCE(span_hint[hash_32(tid, SPAN_HINT_BITS)]) != 0;
+	return atomic_read(&span_hint[hash_32(tid, SPAN_HINT_BITS)]) != 0;
 }
 
 int span_table_init(void);
 void span_table_exit(void);
 struct span_thread *span_lookup(u32 tid);	/* under rcu_read_lock() */
-struct span_thread *span_alloc(void);
-int span_insert(struct span_thread *st, pid_t tgid);
-/* Takes st out of the table (true if this call did); the caller frees it with span_free. */
-bool span_remove(struct span_thread *st);
-void span_free(struct span_thread *st);
+/*
+ * Begins the span described by b, threshold_ns, for thread tid of process tgid (global
+ * ids; vtid as the process sees it): 0, -EBUSY if the thread is in a span, -EDQUOT or
+ * -ENOSPC past the per-process or global limit, -ENOMEM.
+ */
+int span_start(const struct crosslat_span_begin *b, u32 tid, pid_t tgid, pid_t vtid,
+	       u64 threshold_ns, bool running);
+/* Moves st from ACTIVE to ENDING (under st->lock): the thread is in no span any more. */
+void span_stop(struct span_thread *st);
+/* Moves st from ENDING back to IDLE, its span's events emitted. */
+void span_idle(struct span_thread *st);
+/* The thread of st exits: its entry leaves the table. */
+void span_thread_exit(struct span_thread *st);
 void span_abandon_all(void);
 unsigned int span_active(void);
 

@@ -124,11 +124,17 @@ $APP refusals | sed 's/^/    /'
 [ "${PIPESTATUS[0]}" = 0 ] || fail "refusals"
 echo 4 >$P/max_spans_per_process
 expect_eq "8 threads under max_spans_per_process=4" "$($APP limit 8)" "opened 4, EDQUOT 4, other 0"
+# entries stay between a thread's spans; idle ones of live threads are reclaimed for others
+expect_eq "4 idle threads, then 4 in a span, under max_spans_per_process=4" \
+	"$($APP reclaim 4)" "idle 4 (0 failed), then opened 4, EDQUOT 0, other 0"
 echo 256 >$P/max_spans_per_process
 echo 6 >$P/max_spans
 refused0=$(proc_stat span_refused)
 expect_eq "8 threads under max_spans=6" "$($APP limit 8)" "opened 6, EDQUOT 0, other 2"
 expect_eq "span_refused" "$(proc_stat span_refused)" $((refused0 + 2))
+echo 1 >$P/max_spans
+expect_eq "1000 spans of one thread under max_spans=1 (its entry reused)" \
+	"$($APP loop 1000)" "spans 1000 annotated 0"
 echo 4096 >$P/max_spans
 ab0=$(proc_stat span_abandoned)
 $APP exit || fail "span_app exit"

@@ -364,7 +364,7 @@ static int cmd_refusals(void)
 /* ---- limit ---- */
 
 static pthread_barrier_t limit_barrier;
-static int limit_errs[256];
+static int limit_errs[256];	/* limit: 0..n-1, reclaim: 128.. */
 
 static void *limit_thread(void *arg)
 {
@@ -402,6 +402,61 @@ static int cmd_limit(long n)
 			other++;
 	}
 	printf("opened %d, EDQUOT %d, other %d\n", ok, dquot, other);
+	return 0;
+}
+
+/* ---- reclaim: idle entries of live threads make room ---- */
+
+static pthread_barrier_t idle_barrier;
+
+/* A span begun and ended, then the thread stays alive (its entry idle) until released. */
+static void *idle_thread(void *arg)
+{
+	struct crosslat_span_begin b;
+	struct crosslat_span_end e;
+	long err;
+
+	ids(&b, (unsigned int)(long)arg + 300);
+	err = begin(&b) || end(&b, 0, &e);
+	pthread_barrier_wait(&idle_barrier);	/* all idle */
+	pthread_barrier_wait(&idle_barrier);	/* the others are done */
+	return (void *)err;
+}
+
+static int cmd_reclaim(long n)
+{
+	pthread_t idle[128], th[128];
+	int ok = 0, dquot = 0, other = 0;
+	void *ret;
+	long i, bad = 0;
+
+	if (n < 1 || n > 128)
+		return 2;
+	dev_open();
+	pthread_barrier_init(&idle_barrier, NULL, (unsigned int)n + 1);
+	for (i = 0; i < n; i++)
+		pthread_create(&idle[i], NULL, idle_thread, (void *)i);
+	pthread_barrier_wait(&idle_barrier);
+	/* n more threads, each in a span at the same time, while the first n are idle */
+	pthread_barrier_init(&limit_barrier, NULL, (unsigned int)n);
+	for (i = 0; i < n; i++)
+		pthread_create(&th[i], NULL, limit_thread, (void *)(i + 128));
+	for (i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		if (!limit_errs[i + 128])
+			ok++;
+		else if (limit_errs[i + 128] == -EDQUOT)
+			dquot++;
+		else
+			other++;
+	}
+	pthread_barrier_wait(&idle_barrier);
+	for (i = 0; i < n; i++) {
+		pthread_join(idle[i], &ret);
+		bad += (long)ret;
+	}
+	printf("idle %ld (%ld failed), then opened %d, EDQUOT %d, other %d\n", n, bad, ok, dquot,
+	       other);
 	return 0;
 }
 
@@ -485,10 +540,12 @@ int main(int argc, char **argv)
 		pthread_join(th, NULL);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "reclaim"))
+		return cmd_reclaim(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "loop"))
 		return cmd_loop(atol(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(atol(argv[2]), (unsigned int)atoi(argv[3]));
-	fprintf(stderr, "usage: span_app annotate [SPIN_MS] | refusals | limit N | exit | loop N | hold N MS\n");
+	fprintf(stderr, "usage: span_app annotate [SPIN_MS] | refusals | limit N | reclaim N | exit | loop N | hold N MS\n");
 	return 2;
 }
