@@ -13,6 +13,7 @@
  */
 #include <linux/hashtable.h>
 #include <linux/ktime.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include "span.h"
