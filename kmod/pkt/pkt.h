@@ -40,6 +40,7 @@ struct pkt_key {
 struct pkt_sighting {
 	struct pkt_key key;
 	u32 found_seq;		/* the segment the context was found in (key.seq, or later) */
+	u32 twin_seq;		/* the sequence of this sighting's other copy (key.seq: none) */
 	u64 ts_ns;
 	u32 len;		/* TCP payload bytes (of a GSO packet: all its segments) */
 	u32 netns_inum;

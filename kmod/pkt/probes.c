@@ -12,6 +12,7 @@
  * remembered one makes a crosslat_pkt_hop event; while none is remembered, exits cost one
  * check more.
  */
+#include <linux/if_ether.h>
 #include <linux/netdevice.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
@@ -40,6 +41,9 @@ static bool pkt_segment(const struct sk_buff *skb, u32 inum, struct pkt_key *key
 	int err;
 
 	if (noff < 0 || skb->len <= (unsigned int)noff)
+		return false;
+	/* ARP, LLDP...: nothing to parse, and no error */
+	if (skb->protocol != htons(ETH_P_IP) && skb->protocol != htons(ETH_P_IPV6))
 		return false;
 	want = min_t(u32, skb->len - noff, PKT_HDR_MAX);
 	data = skb_header_pointer(skb, noff, want, buf);
@@ -143,6 +147,7 @@ static void pkt_entry(const struct sk_buff *skb, const struct pkt_point *pt, u32
 	if (s.kind == CROSSLAT_TRACE_CTX_NONE)
 		return;
 	s.found_seq = s.key.seq;
+	s.twin_seq = start_seq;
 	s.len = len;
 	s.netns_inum = inum;
 	s.ifindex = pt->ifindex;
@@ -159,9 +164,10 @@ static void pkt_entry(const struct sk_buff *skb, const struct pkt_point *pt, u32
 	if (start_seq != s.key.seq) {
 		/*
 		 * A split block may leave merged (GRO) into one packet from its first
-		 * sequence, which holds found_seq: remembered under that one too. The copy
-		 * the exit does not take ages out.
+		 * sequence, which holds found_seq: remembered under that one too. The exit
+		 * takes one copy and drops the other.
 		 */
+		s.twin_seq = s.key.seq;
 		s.key.seq = start_seq;
 		pkt_pending_add(&s);
 	}

@@ -5,15 +5,14 @@ the client sent and against tcpdump captures of host 2's ul2 and veth21.
 
 Usage: check_hops.py OUT IF_VETH11 IF_UL1 IF_UL2 IF_VETH21 NETNS_H1 NETNS_H2
 """
-import re
+import os
 import statistics
-import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hoplib import capture, hops  # noqa: E402
+
 out, veth11, ul1, ul2, veth21, h1, h2 = sys.argv[1:8]
-HOP = re.compile(r"crosslat_pkt_hop: netns=(\d+) if (\d+)\(\d\) -> if (\d+)\(\d\) "
-                 r"\[([^\]]+)\]:(\d+) -> \[([^\]]+)\]:(\d+) seq=(\d+) len=(\d+) latency=(\d+) "
-                 r"trace=(\w+) span=(\w+) resp=(\d)")
 bad = 0
 
 
@@ -23,36 +22,10 @@ def fail(msg):
     bad += 1
 
 
-def hops(phase):
-    res = []
-    for line in open(f"{out}/{phase}-trace.txt"):
-        m = HOP.search(line)
-        if m:
-            g = m.groups()
-            res.append(dict(netns=g[0], frm=g[1], to=g[2], sport=int(g[4]), dport=int(g[6]),
-                            seq=int(g[7]), lat=int(g[9]), trace=g[10], span=g[11]))
-    return res
-
-
-def capture(pcap, vxlan):
-    """{(sport, dport, seq): first timestamp in ns} of the TCP segments with payload."""
-    flt = "vxlan && tcp.len > 0" if vxlan else "tcp.len > 0"
-    r = subprocess.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-E", "separator=/t",
-                        "-e", "frame.time_epoch", "-e", "tcp.srcport", "-e", "tcp.dstport",
-                        "-e", "tcp.seq_raw"], capture_output=True, text=True, check=True)
-    seen = {}
-    for line in r.stdout.splitlines():
-        t, sp, dp, seq = line.split("\t")[:4]
-        # inside VXLAN tshark lists the inner TCP header's fields last
-        key = (int(sp.split(",")[-1]), int(dp.split(",")[-1]), int(seq.split(",")[-1]))
-        seen.setdefault(key, round(float(t) * 1e9))
-    return seen
-
-
 med = {}
 for phase in ("plain", "netem"):
     sent = [l.split()[:2] for l in open(f"{out}/{phase}-sent.txt")]
-    hs = hops(phase)
+    hs = hops(f"{out}/{phase}-trace.txt")
     send = {h["trace"]: h for h in hs if (h["netns"], h["frm"], h["to"]) == (h1, veth11, ul1)}
     recv = {h["trace"]: h for h in hs if (h["netns"], h["frm"], h["to"]) == (h2, ul2, veth21)}
     found = sum(1 for t, s in sent if t in send and send[t]["span"] == s and t in recv
