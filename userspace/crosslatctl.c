@@ -27,6 +27,8 @@
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 
+#include "arm_cmd.h"
+#include "metrics_cmd.h"
 #include "nl_crosslat.h"
 
 #ifdef CROSSLAT_WITH_UST
@@ -197,6 +199,10 @@ static const struct subcmd subcmds[] = {
 	{ "map", { "[--json] [--inner TUPLE] [--outer TUPLE] [--netns NS] [--tunnel vxlan|geneve|ipip|nat] [--limit N]" },
 	  "list crosslat_map's mappings: which underlay tuple or NAT carried which pod flow",
 	  0, 0, OPT_JSON | OPT_INNER | OPT_OUTER | OPT_NETNS | OPT_TUNNEL | OPT_LIMIT, cmd_map },
+	{ "metrics", { "[--cgroup PATH] [--json | --prometheus]",
+		       "set PATH METRIC[,METRIC] [--sample N] | off PATH [METRIC[,METRIC]]" },
+	  "per-cgroup histograms of crosslat_metrics (runq, faults, tcp_retrans); `metrics --help`",
+	  0, 0, 0, metrics_cmd_run },
 	{ "help", { "" }, "show this help",
 	  0, 0, 0, cmd_help },
 };
@@ -1020,50 +1026,6 @@ static int open_family(struct crosslat_nl **nl, const char *module)
 	return err;
 }
 
-/*
- * Explains a failed request on stderr, with the kernel's extended-ACK message if any.
- * module: the module serving the command (RTT_MODULE, MAP_MODULE), or NULL for crosslat.ko.
- */
-static void report_request_error(const char *what, const struct crosslat_nl *nl, int err,
-				 const char *module)
-{
-	const char *ext = crosslat_nl_ext_msg(nl);
-
-	switch (err) {
-	case -EPERM:
-		fprintf(stderr, PROG ": %s: permission denied (it needs CAP_NET_ADMIN; try sudo)\n",
-			what);
-		return;
-	case -EOPNOTSUPP:
-		if (!module) {
-			fprintf(stderr, PROG ": %s: the loaded crosslat module lacks this command (is it older?)\n",
-				what);
-			return;
-		}
-		fprintf(stderr, PROG ": %s: %s module not loaded (the kernel answered: %s%s%s).\n"
-			"Load it with `modprobe %s`, or `insmod %s.ko` from the build tree;\n"
-			"a crosslat.ko older than this " PROG " answers the same.\n",
-			what, module, strerror(-err), ext ? ": " : "", ext ? ext : "", module, module);
-		return;
-	case -EINTR:
-		fprintf(stderr, PROG ": %s: the kernel's table kept changing during the dump; try again\n",
-			what);
-		return;
-	case -EBADMSG:
-	case -EPROTO:
-	case -ENODATA:
-	case -E2BIG:
-		fprintf(stderr, PROG ": %s: unexpected reply from the kernel (%s); are crosslatctl and crosslat.ko from the same build?\n",
-			what, strerror(-err));
-		return;
-	}
-	if (ext)
-		fprintf(stderr, PROG ": %s: kernel refused the request: %s: %s\n",
-			what, strerror(-err), ext);
-	else
-		fprintf(stderr, PROG ": %s: %s\n", what, strerror(-err));
-}
-
 /* A table column: its title and whether its cells are right-aligned. */
 struct column {
 	const char *title;
@@ -1146,7 +1108,7 @@ static int cmd_stats(int argc, char **argv, const struct ctl_opts *opts)
 		goto cleanup;
 	err = crosslat_nl_get_stats(nl, &st);
 	if (err) {
-		report_request_error("stats", nl, err, NULL);
+		crosslat_nl_report("stats", nl, err, NULL);
 		goto cleanup;
 	}
 	print_stats(&st, opts->json);
@@ -1207,7 +1169,7 @@ static int cmd_mark(int argc, char **argv, const struct ctl_opts *opts)
 			goto cleanup;
 		err = crosslat_nl_mark(nl, id, label);
 		if (err) {
-			report_request_error("mark", nl, err, NULL);
+			crosslat_nl_report("mark", nl, err, NULL);
 			goto cleanup;
 		}
 	}
@@ -1502,7 +1464,7 @@ static int cmd_flows(int argc, char **argv, const struct ctl_opts *opts)
 		err = crosslat_nl_flows(nl, collect_flow, &set);
 	} while (err == -EINTR && ++tries < DUMP_TRIES);
 	if (err) {
-		report_request_error("flows", nl, err, RTT_MODULE);
+		crosslat_nl_report("flows", nl, err, RTT_MODULE);
 		goto cleanup;
 	}
 	set.nr = flows_dedupe(set.v, set.nr);
@@ -1671,7 +1633,7 @@ static int thresh_list(struct crosslat_nl *nl, bool json)
 		err = crosslat_nl_thresh_list(nl, collect_thresh, &set);
 	} while (err == -EINTR && ++tries < DUMP_TRIES);
 	if (err) {
-		report_request_error("threshold list", nl, err, RTT_MODULE);
+		crosslat_nl_report("threshold list", nl, err, RTT_MODULE);
 		goto out;
 	}
 	err = print_thresholds(set.v, set.nr, json);
@@ -1760,7 +1722,7 @@ static int cmd_threshold(int argc, char **argv, const struct ctl_opts *opts)
 		goto cleanup;
 	}
 	if (err) {
-		report_request_error(what, nl, err, RTT_MODULE);
+		crosslat_nl_report(what, nl, err, RTT_MODULE);
 		goto cleanup;
 	}
 	if (a == TH_SET)
@@ -2150,7 +2112,7 @@ static int cmd_map(int argc, char **argv, const struct ctl_opts *opts)
 		err = crosslat_nl_maps(nl, collect_map, &set);
 	} while (err == -EINTR && ++tries < DUMP_TRIES);
 	if (err) {
-		report_request_error("map", nl, err, MAP_MODULE);
+		crosslat_nl_report("map", nl, err, MAP_MODULE);
 		goto cleanup;
 	}
 	/* Filter after de-duplicating: the copies of a mapping may differ in their outer tuple. */
@@ -2257,6 +2219,10 @@ int main(int argc, char **argv)
 	const struct subcmd *cmd;
 	int c, nargs;
 
+	if (metrics_cmd_wanted(argc, argv))
+		return metrics_cmd_main(argc, argv);
+	if (arm_cmd_wanted(argc, argv))
+		return arm_cmd_main(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jhu", long_options, NULL)) != -1) {
 		switch (c) {

@@ -20,6 +20,9 @@
 
 #include "nl_crosslat.h"
 
+/* Messages are crosslatctl's: the tool this library serves. */
+#define PROG	"crosslatctl"
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define EXT_MSG_MAX		256
 #define RX_BUF_SIZE		16384
@@ -89,6 +92,20 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_PKT_HOPS]	= "pkt_hops",
 	[CROSSLAT_STAT_PKT_OVERWRITTEN]	= "pkt_overwritten",
 	[CROSSLAT_STAT_PKT_UNMATCHED]	= "pkt_unmatched",
+	[CROSSLAT_STAT_METRICS_CGROUPS]	= "metrics_cgroups",
+	[CROSSLAT_STAT_METRICS_PROBES]	= "metrics_probes",
+	[CROSSLAT_STAT_METRICS_EVENTS]	= "metrics_events",
+	[CROSSLAT_STAT_METRICS_SAMPLED_OUT]	= "metrics_sampled_out",
+	[CROSSLAT_STAT_METRICS_RECORDED]	= "metrics_recorded",
+	[CROSSLAT_STAT_METRICS_TASK_OVERWRITES]	= "metrics_task_overwrites",
+	[CROSSLAT_STAT_METRICS_FAULT_MISSED]	= "metrics_fault_missed",
+	[CROSSLAT_STAT_METRICS_CGROUPS_FULL]	= "metrics_cgroups_full",
+	[CROSSLAT_STAT_ARM_ACTIVE]	= "arm_active",
+	[CROSSLAT_STAT_ARM_PROBES]	= "arm_probes",
+	[CROSSLAT_STAT_ARM_ARMED]	= "arm_armed",
+	[CROSSLAT_STAT_ARM_REFUSED]	= "arm_refused",
+	[CROSSLAT_STAT_ARM_EXPIRED]	= "arm_expired",
+	[CROSSLAT_STAT_ARM_EVENTS]	= "arm_events",
 };
 
 const char *crosslat_nl_stat_name(unsigned int type)
@@ -1074,6 +1091,7 @@ struct txn {
 	crosslat_nl_flow_cb flow_cb;	/* dumps: the caller's callback and its argument */
 	crosslat_nl_thresh_cb thresh_cb;
 	crosslat_nl_map_cb map_cb;
+	crosslat_nl_msg_cb msg_cb;
 	void *arg;
 	unsigned int replies;
 	int parse_err;			/* first decoder or callback error: later data skipped */
@@ -1228,6 +1246,13 @@ static int parse_map_cb(const struct nlmsghdr *nlh, struct txn *t)
 	if (err)
 		return err;
 	err = t->map_cb(&map, t->arg);
+	return err < 0 ? err : 0;
+}
+
+static int msg_cb(const struct nlmsghdr *nlh, struct txn *t)
+{
+	int err = t->msg_cb(nlh, t->arg);
+
 	return err < 0 ? err : 0;
 }
 
@@ -1418,7 +1443,84 @@ int crosslat_nl_thresh_flush(struct crosslat_nl *nl)
 	return transact(nl, len, &t);
 }
 
+struct nlmsghdr *crosslat_nl_req_start(struct crosslat_nl *nl, uint8_t cmd, bool dump)
+{
+	struct nlmsghdr *nlh = put_genl_header(nl->req, nl->family, cmd, CROSSLAT_GENL_VERSION,
+					       ++nl->seq);
+
+	if (dump)
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	return nlh;
+}
+
+int crosslat_nl_req_run(struct crosslat_nl *nl, const struct nlmsghdr *nlh, crosslat_nl_msg_cb cb,
+			void *arg)
+{
+	struct txn t = {
+		.nl = nl,
+		.reply_type = nl->family,
+		.dump = nlh->nlmsg_flags & NLM_F_DUMP,
+		.parse = cb ? msg_cb : NULL,
+		.msg_cb = cb,
+		.arg = arg,
+	};
+
+	if ((const void *)nlh != (const void *)nl->req || nlh->nlmsg_len > sizeof(nl->req))
+		return -ENOBUFS;
+	return transact(nl, nlh->nlmsg_len, &t);
+}
+
 const char *crosslat_nl_ext_msg(const struct crosslat_nl *nl)
 {
 	return nl->ext_msg[0] ? nl->ext_msg : NULL;
+}
+
+/*
+ * Explains a failed request on stderr, with the kernel's extended-ACK message if any.
+ * module: the module serving the command ("crosslat_rtt"...), or NULL for crosslat.ko; nl
+ * NULL: the family was not found (err -ENOENT).
+ */
+void crosslat_nl_report(const char *what, const struct crosslat_nl *nl, int err, const char *module)
+{
+	const char *ext = nl ? crosslat_nl_ext_msg(nl) : NULL;
+
+	switch (err) {
+	case -ENOENT:
+		if (nl)
+			break;
+		fprintf(stderr, PROG ": crosslat module not loaded (generic netlink family \"%s\" not found)\n",
+			CROSSLAT_GENL_NAME);
+		return;
+	case -EPERM:
+		fprintf(stderr, PROG ": %s: permission denied (it needs CAP_NET_ADMIN; try sudo)\n",
+			what);
+		return;
+	case -EOPNOTSUPP:
+		if (!module) {
+			fprintf(stderr, PROG ": %s: the loaded crosslat module lacks this command (is it older?)\n",
+				what);
+			return;
+		}
+		fprintf(stderr, PROG ": %s: %s module not loaded (the kernel answered: %s%s%s).\n"
+			"Load it with `modprobe %s`, or `insmod %s.ko` from the build tree;\n"
+			"a crosslat.ko older than this " PROG " answers the same.\n",
+			what, module, strerror(-err), ext ? ": " : "", ext ? ext : "", module, module);
+		return;
+	case -EINTR:
+		fprintf(stderr, PROG ": %s: the kernel's table kept changing during the dump; try again\n",
+			what);
+		return;
+	case -EBADMSG:
+	case -EPROTO:
+	case -ENODATA:
+	case -E2BIG:
+		fprintf(stderr, PROG ": %s: unexpected reply from the kernel (%s); are crosslatctl and crosslat.ko from the same build?\n",
+			what, strerror(-err));
+		return;
+	}
+	if (ext)
+		fprintf(stderr, PROG ": %s: kernel refused the request: %s: %s\n",
+			what, strerror(-err), ext);
+	else
+		fprintf(stderr, PROG ": %s: %s\n", what, strerror(-err));
 }

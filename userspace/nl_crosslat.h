@@ -243,6 +243,26 @@ int crosslat_nl_thresh_flush(struct crosslat_nl *nl);
 int crosslat_nl_thresh_list(struct crosslat_nl *nl, crosslat_nl_thresh_cb cb, void *arg);
 int crosslat_nl_maps(struct crosslat_nl *nl, crosslat_nl_map_cb cb, void *arg);
 const char *crosslat_nl_ext_msg(const struct crosslat_nl *nl);
+/*
+ * Explains a failed request (what: the command's name) on stderr as crosslatctl, with the
+ * extended-ACK message if any; module serves the command (NULL: crosslat.ko); nl NULL when
+ * the family was not found.
+ */
+void crosslat_nl_report(const char *what, const struct crosslat_nl *nl, int err,
+			const char *module);
+
+/*
+ * A request of a command this library has no encoder for: crosslat_nl_req_start() writes
+ * its headers into the handle's request buffer (CROSSLAT_NL_REQ_MAX bytes; NLM_F_DUMP when
+ * dump) and returns them for the caller to append attributes (mnl_attr_put_check() with
+ * that size); crosslat_nl_req_run() sends it and calls cb once per data reply (none
+ * expected when cb is NULL). Errors and dumps as for the requests above; -ENOBUFS if nlh
+ * is not the request of crosslat_nl_req_start() or outgrew the buffer.
+ */
+typedef int (*crosslat_nl_msg_cb)(const struct nlmsghdr *nlh, void *arg);
+struct nlmsghdr *crosslat_nl_req_start(struct crosslat_nl *nl, uint8_t cmd, bool dump);
+int crosslat_nl_req_run(struct crosslat_nl *nl, const struct nlmsghdr *nlh, crosslat_nl_msg_cb cb,
+			void *arg);
 
 /*
  * Mapping identity: namespace cookie, direction, then the inner tuple; <0, 0 or >0 like

@@ -21,6 +21,8 @@ static const struct nla_policy crosslat_policy[CROSSLAT_A_MAX + 1] = {
 	[CROSSLAT_A_FLOW] = { .type = NLA_NESTED },
 	[CROSSLAT_A_THRESH] = { .type = NLA_NESTED },
 	[CROSSLAT_A_FLUSH] = { .type = NLA_FLAG },
+	[CROSSLAT_A_METRICS] = { .type = NLA_NESTED },
+	[CROSSLAT_A_ARM] = { .type = NLA_NESTED },
 };
 
 static struct genl_family crosslat_family;
@@ -310,6 +312,33 @@ static const struct genl_ops crosslat_ext_ops[] = {
 	},
 	{
 		.cmd = CROSSLAT_CMD_MAP_GET,
+		.start = ext_dump_start,
+		.dumpit = ext_dumpit,
+		.done = ext_dump_done,
+	},
+	{
+		.cmd = CROSSLAT_CMD_METRICS_SET,
+		.doit = ext_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CROSSLAT_CMD_METRICS_GET,
+		.start = ext_dump_start,
+		.dumpit = ext_dumpit,
+		.done = ext_dump_done,
+	},
+	{
+		.cmd = CROSSLAT_CMD_ARM,
+		.doit = ext_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CROSSLAT_CMD_DISARM,
+		.doit = ext_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CROSSLAT_CMD_ARM_GET,
 		.start = ext_dump_start,
 		.dumpit = ext_dumpit,
 		.done = ext_dump_done,

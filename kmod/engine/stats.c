@@ -68,6 +68,20 @@ static const char *const stat_names[__CROSSLAT_STAT_MAX] = {
 	[CROSSLAT_STAT_PKT_HOPS] = "pkt_hops",
 	[CROSSLAT_STAT_PKT_OVERWRITTEN] = "pkt_overwritten",
 	[CROSSLAT_STAT_PKT_UNMATCHED] = "pkt_unmatched",
+	[CROSSLAT_STAT_METRICS_CGROUPS] = "metrics_cgroups",
+	[CROSSLAT_STAT_METRICS_PROBES] = "metrics_probes",
+	[CROSSLAT_STAT_METRICS_EVENTS] = "metrics_events",
+	[CROSSLAT_STAT_METRICS_SAMPLED_OUT] = "metrics_sampled_out",
+	[CROSSLAT_STAT_METRICS_RECORDED] = "metrics_recorded",
+	[CROSSLAT_STAT_METRICS_TASK_OVERWRITES] = "metrics_task_overwrites",
+	[CROSSLAT_STAT_METRICS_FAULT_MISSED] = "metrics_fault_missed",
+	[CROSSLAT_STAT_METRICS_CGROUPS_FULL] = "metrics_cgroups_full",
+	[CROSSLAT_STAT_ARM_ACTIVE] = "arm_active",
+	[CROSSLAT_STAT_ARM_PROBES] = "arm_probes",
+	[CROSSLAT_STAT_ARM_ARMED] = "arm_armed",
+	[CROSSLAT_STAT_ARM_REFUSED] = "arm_refused",
+	[CROSSLAT_STAT_ARM_EXPIRED] = "arm_expired",
+	[CROSSLAT_STAT_ARM_EVENTS] = "arm_events",
 };
 
 int crosslat_stats_init(void)

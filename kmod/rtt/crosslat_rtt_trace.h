@@ -10,6 +10,8 @@
 #define _CROSSLAT_RTT_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <linux/string.h>
+#include "rtt/layer_rec.h"
 #include "rtt/rtt_report.h"
 
 #define CROSSLAT_RTT_TUPLE_ASSIGN(tp)					\
@@ -176,6 +178,102 @@ TRACE_EVENT(crosslat_rtt_sample,
 		  __entry->netns_inum, __entry->laddr, __entry->lport, __entry->raddr,
 		  __entry->rport, __entry->rtt_ns, __entry->srtt_ns, __entry->ack_seq,
 		  __entry->acked)
+);
+
+/*
+ * crosslat_rtt_layer_sock, _nf, _dev - a packet or socket call of an armed flow (see
+ * linux/crosslat_arm.h) at one layer of the host stack
+ * @r: the flow, the point (enum crosslat_layer_point), TCP seq and payload length, the
+ *     device (ifindex, device layer only), CPU, and the task when in process context
+ */
+DECLARE_EVENT_CLASS(crosslat_rtt_layer,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r),
+	TP_STRUCT__entry(
+		__field(u64, netns_cookie)
+		__field(u32, netns_inum)
+		__field(u8, family)
+		__array(u8, laddr, 16)
+		__array(u8, raddr, 16)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u8, point)
+		__field(u8, tcp_flags)
+		__field(u32, seq)
+		__field(u32, len)
+		__field(s32, ifindex)
+		__field(u16, cpu)
+		__field(s32, pid)
+		__field(s32, tid)
+		__array(char, comm, 16)
+	),
+	TP_fast_assign(
+		CROSSLAT_RTT_TUPLE_ASSIGN(&r->t);
+		__entry->point = r->point;
+		__entry->tcp_flags = r->tcp_flags;
+		__entry->seq = r->seq;
+		__entry->len = r->len;
+		__entry->ifindex = r->ifindex;
+		__entry->cpu = r->cpu;
+		__entry->pid = r->pid;
+		__entry->tid = r->tid;
+		memcpy(__entry->comm, r->comm, 16);
+	),
+	TP_printk(CROSSLAT_RTT_TUPLE_FMT " point=%u seq=%u len=%u flags=0x%02x if=%d cpu=%u pid=%d tid=%d comm=%.16s",
+		  __entry->netns_inum, __entry->laddr, __entry->lport, __entry->raddr,
+		  __entry->rport, __entry->point, __entry->seq, __entry->len,
+		  __entry->tcp_flags, __entry->ifindex, __entry->cpu, __entry->pid, __entry->tid,
+		  __entry->comm)
+);
+
+DEFINE_EVENT(crosslat_rtt_layer, crosslat_rtt_layer_sock,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r)
+);
+
+DEFINE_EVENT(crosslat_rtt_layer, crosslat_rtt_layer_nf,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r)
+);
+
+DEFINE_EVENT(crosslat_rtt_layer, crosslat_rtt_layer_dev,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r)
+);
+
+/*
+ * crosslat_rtt_layer_arm - layer tracing was armed for a flow or a namespace
+ * @a: the entry: netns_inum, and the flow unless @a->netns_only; until_ns is when it ends
+ *     (CLOCK_MONOTONIC), reason an enum crosslat_arm_reason
+ */
+TRACE_EVENT(crosslat_rtt_layer_arm,
+	TP_PROTO(const struct crosslat_arm_sel *a),
+	TP_ARGS(a),
+	TP_STRUCT__entry(
+		__field(u32, netns_inum)
+		__field(u8, netns_only)
+		__field(u8, family)
+		__array(u8, laddr, 16)
+		__array(u8, raddr, 16)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u8, reason)
+		__field(u64, until_ns)
+	),
+	TP_fast_assign(
+		__entry->netns_inum = a->netns_inum;
+		__entry->netns_only = a->netns_only;
+		__entry->family = a->family;
+		crosslat_addr16(__entry->laddr, a->laddr, a->family);
+		crosslat_addr16(__entry->raddr, a->raddr, a->family);
+		__entry->lport = a->lport;
+		__entry->rport = a->rport;
+		__entry->reason = a->reason;
+		__entry->until_ns = a->until_ns;
+	),
+	TP_printk("netns=%u netns_only=%u [%pI6c]:%u -> [%pI6c]:%u reason=%u until=%llu",
+		  __entry->netns_inum, __entry->netns_only, __entry->laddr, __entry->lport,
+		  __entry->raddr, __entry->rport, __entry->reason, __entry->until_ns)
 );
 
 #endif /* _CROSSLAT_RTT_TRACE_H */

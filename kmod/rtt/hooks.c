@@ -14,7 +14,9 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <net/net_namespace.h>
+#include "core/layer_arm.h"
 #include "core/pkt_parse.h"
+#include "arm.h"
 #include "skb_parse.h"
 #include "crosslat_rtt_trace.h"
 #include "rtt.h"
@@ -54,6 +56,7 @@ static void flow_start(struct rtt_flow_val *v, const struct crosslat_flow *f, st
 	v->fin_in = 0;
 	v->closed = 0;
 	v->netns_inum = net->ns.inum;
+	WRITE_ONCE(v->arm_until_ns, rtt_arm_deadline(f, v->netns_inum));
 	v->inited = 1;
 }
 
@@ -92,6 +95,7 @@ static void check_threshold(const struct crosslat_flow *f, struct rtt_flow_val *
 	}
 	v->last_alert_ns = now;
 	v->alerts++;
+	rtt_arm_on_alert(f, v, now);
 	p->alert = true;
 	p->crossing = crossing;
 	p->suppressed = v->suppressed;
@@ -214,22 +218,7 @@ static void rtt_packet(struct sk_buff *skb, const struct nf_hook_state *state, b
 		return;
 	}
 
-	memset(&key, 0, sizeof(key));
-	key.netns = net->net_cookie;
-	key.family = pkt.family;
-	key.proto = IPPROTO_TCP;
-	if (egress) {
-		memcpy(key.laddr, pkt.saddr, sizeof(key.laddr));
-		memcpy(key.raddr, pkt.daddr, sizeof(key.raddr));
-		key.lport = htons(pkt.sport);
-		key.rport = htons(pkt.dport);
-	} else {
-		memcpy(key.laddr, pkt.daddr, sizeof(key.laddr));
-		memcpy(key.raddr, pkt.saddr, sizeof(key.raddr));
-		key.lport = htons(pkt.dport);
-		key.rport = htons(pkt.sport);
-	}
-
+	rtt_skb_flow_key(&key, net, &pkt, egress);
 	now = ktime_get_ns();
 	/* Netfilter hooks run inside rcu_read_lock(). */
 	f = crosslat_flow_lookup_or_create(crosslat_rtt_flows, &key, now);
@@ -252,6 +241,9 @@ static void rtt_packet(struct sk_buff *skb, const struct nf_hook_state *state, b
 		spin_unlock(&f->lock);
 	}
 	emit_pending(&p);
+	/* Layer tracing: an unarmed flow costs this check (arm.c). */
+	if (unlikely(crosslat_layer_armed(READ_ONCE(v->arm_until_ns), now)))
+		rtt_layer_nf(f, v, &pkt, egress);
 }
 
 static unsigned int rtt_hook_out(void *priv, struct sk_buff *skb,

@@ -6,6 +6,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include "arm.h"
 #include "rtt.h"
 
 static unsigned int max_flows = 65536;
@@ -89,19 +90,29 @@ static int __init crosslat_rtt_init(void)
 		err = PTR_ERR(crosslat_rtt_flows);
 		goto err_counters;
 	}
-	err = rtt_netlink_init();
+	err = rtt_arm_init();
 	if (err)
 		goto err_table;
-	err = rtt_hooks_init();
+	err = rtt_netlink_init();
+	if (err)
+		goto err_arm;
+	err = rtt_arm_netlink_init();
 	if (err)
 		goto err_netlink;
+	err = rtt_hooks_init();
+	if (err)
+		goto err_arm_netlink;
 	rtt_reports_start();
 	pr_info("tracking up to %u flows (%zu bytes of state each)\n", max_flows,
 		sizeof(struct crosslat_flow) + sizeof(struct rtt_flow_val));
 	return 0;
 
+err_arm_netlink:
+	rtt_arm_netlink_exit();
 err_netlink:
 	rtt_netlink_exit();
+err_arm:
+	rtt_arm_exit();
 err_table:
 	crosslat_flow_table_destroy(crosslat_rtt_flows);
 err_counters:
@@ -114,7 +125,10 @@ static void __exit crosslat_rtt_exit(void)
 	/* No new packets, then no periodic reports, then no netlink users. */
 	rtt_hooks_exit();
 	rtt_reports_stop();
+	rtt_arm_netlink_exit();
 	rtt_netlink_exit();
+	/* No more arming: the probes go before the table they look flows up in. */
+	rtt_arm_exit();
 	/* Final reports of the remaining flows go out from here (rtt_on_evict). */
 	crosslat_flow_table_destroy(crosslat_rtt_flows);
 	rtt_thresh_exit();

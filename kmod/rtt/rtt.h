@@ -18,6 +18,7 @@ struct rtt_flow_val {
 	u64 last_alert_ns;	/* 0: never alerted */
 	u64 alerts;
 	u64 reported_pkts;	/* pkts_in + pkts_out when the last flow_stats event went out */
+	u64 arm_until_ns;	/* layer tracing armed until then (arm.c); WRITE_ONCE, READ_ONCE */
 	u32 netns_inum;
 	u32 thresh_gen;		/* rule set generation thresh_ns was computed for */
 	u32 suppressed;		/* crossings held back since the last alert */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layer_arm.h"
 #include "pkt_builder.h"
 #include "pkt_parse.h"
 #include "rtt_track.h"
@@ -174,7 +175,24 @@ static void build_flow(void)
 /* Results are summed into a checksum that is printed, so the compiler cannot drop the work. */
 static uint64_t checksum;
 
-static void replay(unsigned int round, struct crosslat_rtt_flow *f)
+/*
+ * Mode "arm": after each packet, the check crosslat_rtt's hooks make for layer tracing
+ * (core/layer_arm.h) on the flow's deadline, read like READ_ONCE() (a volatile load), of an
+ * unarmed flow (0). Compared with the plain mode, the difference is what an unarmed flow
+ * pays on the RTT path.
+ */
+static uint64_t arm_until_ns;
+static uint64_t layer_events;
+
+static noinline void layer_emit(void)
+{
+	layer_events++;
+}
+
+/* Inlined into one function per mode, so the plain mode has no trace of the check. */
+static inline __attribute__((__always_inline__)) void replay_mode(unsigned int round,
+							      struct crosslat_rtt_flow *f,
+							      const bool arm_check)
 {
 	uint64_t base = 1000000000000ULL + round * 100000000ULL, acc = 0;
 	struct crosslat_rtt_result res;
@@ -192,8 +210,21 @@ static void replay(unsigned int round, struct crosslat_rtt_flow *f)
 		else
 			acc += crosslat_rtt_on_ingress(f, &pkt, base + p->t, &res);
 		acc += res.rtt_ns;
+		if (arm_check &&
+		    unlikely(crosslat_layer_armed(*(volatile uint64_t *)&arm_until_ns, base + p->t)))
+			layer_emit();
 	}
 	checksum += acc;
+}
+
+static noinline void replay(unsigned int round, struct crosslat_rtt_flow *f)
+{
+	replay_mode(round, f, false);
+}
+
+static noinline void replay_arm(unsigned int round, struct crosslat_rtt_flow *f)
+{
+	replay_mode(round, f, true);
 }
 
 int main(int argc, char **argv)
@@ -201,6 +232,7 @@ int main(int argc, char **argv)
 	static struct crosslat_rtt_flow flow;
 	unsigned int rounds = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) : 1, i;
 	unsigned int egress = 0;
+	bool arm_check = argc > 2 && !strcmp(argv[2], "arm");
 
 	buf = malloc(BUF_BYTES);
 	if (!buf)
@@ -208,13 +240,19 @@ int main(int argc, char **argv)
 	build_flow();
 	for (i = 0; i < npkts; i++)
 		egress += pkts[i].dir == EGRESS;
-	for (i = 0; i < rounds; i++)
-		replay(i, &flow);
+	for (i = 0; i < rounds; i++) {
+		if (arm_check)
+			replay_arm(i, &flow);
+		else
+			replay(i, &flow);
+	}
 
 	printf("packets %u egress %u ingress %u replays %u\n", npkts, egress, npkts - egress,
 	       rounds);
 	printf("sizeof(struct crosslat_rtt_flow) %zu\n", sizeof(struct crosslat_rtt_flow));
 	printf("checksum %016" PRIx64 "\n", checksum);
+	if (arm_check)
+		printf("arm check: layer events %" PRIu64 "\n", layer_events);
 	if (rounds)
 		printf("last replay: rtt samples %" PRIu64 " srtt %" PRIu64 " ns min %" PRIu64
 		       " max %" PRIu64 " app samples %" PRIu64 " app avg %" PRIu64

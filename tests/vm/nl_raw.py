@@ -60,6 +60,7 @@ def uapi_enums(path=UAPI):
 
 
 E = uapi_enums()
+E.update(uapi_enums(os.path.join(os.path.dirname(UAPI), "crosslat_arm.h")))
 
 
 def attr(atype, payload):
@@ -231,6 +232,46 @@ def refusals():
     check("rules unchanged after the refusals", g.rules() == before)
 
 
+def armrefusals():
+    """Layer tracing's ARM and DISARM: every invalid request gets EINVAL, nothing is armed."""
+    g = Genl()
+
+    def A(name, payload):
+        return attr(E["CROSSLAT_ARM_A_" + name], payload)
+
+    def arm(*attrs):
+        return nest(E["CROSSLAT_A_ARM"], *attrs)
+
+    flow = (A("FAMILY", u8(AF_INET)), A("LADDR", bytes([10, 9, 0, 1])),
+            A("RADDR", bytes([10, 9, 0, 2])), A("LPORT", u16(45301)), A("RPORT", u16(5301)))
+    ARM, DISARM = "CROSSLAT_CMD_ARM", "CROSSLAT_CMD_DISARM"
+    cases = [
+        ("ARM without a selector", ARM, b""),
+        ("ARM with an empty selector", ARM, arm()),
+        ("flow without RPORT", ARM, arm(*flow[:4])),
+        ("family 99", ARM, arm(A("FAMILY", u8(99)), *flow[1:])),
+        ("IPv4 family with a 16-byte address", ARM, arm(flow[0], A("LADDR", bytes(16)),
+                                                         *flow[2:])),
+        ("IPv6 family with 4-byte addresses", ARM, arm(A("FAMILY", u8(AF_INET6)), *flow[1:])),
+        ("port 0", ARM, arm(*flow[:4], A("RPORT", u16(0)))),
+        ("netns 0", ARM, arm(A("NETNS_INUM", u32(0)))),
+        ("MS 0", ARM, arm(*flow, A("MS", u32(0)))),
+        ("MS over an hour", ARM, arm(*flow, A("MS", u32(3600001)))),
+        ("MS as 8 bytes", ARM, arm(*flow, A("MS", u64(100)))),
+        ("unknown nested attribute", ARM, arm(*flow, attr(60, u32(1)))),
+        ("DISARM with MS", DISARM, arm(*flow, A("MS", u32(100)))),
+        ("FLUSH with a selector", DISARM, arm(*flow) + attr(E["CROSSLAT_A_FLUSH"], b"")),
+        ("truncated attribute header", ARM, b"\x08\x00"),
+    ]
+    for name, cmd, payload in cases:
+        expect(g, name, cmd, payload, errno.EINVAL, want_ext=name not in (
+            "MS as 8 bytes", "truncated attribute header", "unknown nested attribute"))
+    err, _, _ = g.crosslat(DISARM, arm(*flow))
+    check("DISARM of what is not armed gets ENOENT", -err == errno.ENOENT, "errno %d" % -err)
+    err, msgs, _ = g.crosslat("CROSSLAT_CMD_ARM_GET", dump=True)
+    check("nothing armed after the refusals", err == 0 and not msgs, "%d entries" % len(msgs))
+
+
 def unpriv():
     g = Genl()
     ns = 1000 * 1000
@@ -278,6 +319,6 @@ def mapwait():
 
 
 if __name__ == "__main__":
-    {"refusals": refusals, "unpriv": unpriv, "noext": noext, "mapwait": mapwait}.get(
+    {"refusals": refusals, "armrefusals": armrefusals, "unpriv": unpriv, "noext": noext, "mapwait": mapwait}.get(
         sys.argv[1] if len(sys.argv) > 1 else "", lambda: sys.exit(__doc__))()
     sys.exit(1 if failed else 0)

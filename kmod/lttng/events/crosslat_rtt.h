@@ -11,6 +11,7 @@
 #define _CROSSLAT_LTTNG_RTT_H
 
 #include <lttng/tracepoint-event.h>
+#include "rtt/layer_rec.h"
 #include "rtt/rtt_report.h"
 
 #define CROSSLAT_LTTNG_TUPLE_LOCVAR	u8 laddr[16]; u8 raddr[16];
@@ -89,6 +90,60 @@ LTTNG_TRACEPOINT_EVENT_CODE(crosslat_rtt_sample,
 		ctf_integer(u64, srtt_ns, srtt_ns)
 		ctf_integer(u32, ack_seq, ack_seq)
 		ctf_integer(u32, acked, acked)
+	),
+	TP_code_post()
+)
+
+LTTNG_TRACEPOINT_EVENT_CLASS_CODE(crosslat_rtt_layer,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r),
+	TP_locvar(CROSSLAT_LTTNG_TUPLE_LOCVAR),
+	TP_code_pre(CROSSLAT_LTTNG_TUPLE_PRE(&r->t)),
+	TP_FIELDS(
+		CROSSLAT_LTTNG_TUPLE_FIELDS(&r->t)
+		ctf_integer(u8, point, r->point)
+		ctf_integer(u8, tcp_flags, r->tcp_flags)
+		ctf_integer(u32, seq, r->seq)
+		ctf_integer(u32, len, r->len)
+		ctf_integer(s32, ifindex, r->ifindex)
+		ctf_integer(u16, cpu, r->cpu)
+		ctf_integer(s32, pid, r->pid)
+		ctf_integer(s32, tid, r->tid)
+		ctf_array_text(char, comm, r->comm, 16)
+	),
+	TP_code_post()
+)
+
+LTTNG_TRACEPOINT_EVENT_INSTANCE(crosslat_rtt_layer, crosslat_rtt_layer_sock,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r)
+)
+
+LTTNG_TRACEPOINT_EVENT_INSTANCE(crosslat_rtt_layer, crosslat_rtt_layer_nf,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r)
+)
+
+LTTNG_TRACEPOINT_EVENT_INSTANCE(crosslat_rtt_layer, crosslat_rtt_layer_dev,
+	TP_PROTO(const struct crosslat_layer_rec *r),
+	TP_ARGS(r)
+)
+
+LTTNG_TRACEPOINT_EVENT_CODE(crosslat_rtt_layer_arm,
+	TP_PROTO(const struct crosslat_arm_sel *a),
+	TP_ARGS(a),
+	TP_locvar(CROSSLAT_LTTNG_TUPLE_LOCVAR),
+	TP_code_pre(CROSSLAT_LTTNG_TUPLE_PRE(a)),
+	TP_FIELDS(
+		ctf_integer(u32, netns_inum, a->netns_inum)
+		ctf_integer(u8, netns_only, a->netns_only)
+		ctf_integer(u8, family, a->family)
+		ctf_array(u8, laddr, tp_locvar->laddr, 16)
+		ctf_array(u8, raddr, tp_locvar->raddr, 16)
+		ctf_integer(u16, lport, a->lport)
+		ctf_integer(u16, rport, a->rport)
+		ctf_integer(u8, reason, a->reason)
+		ctf_integer(u64, until_ns, a->until_ns)
 	),
 	TP_code_post()
 )

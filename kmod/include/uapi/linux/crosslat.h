@@ -29,6 +29,21 @@
  *                           CROSSLAT_CMD_FLOW_GET (mappings belong to the namespace that
  *                           encapsulated or decapsulated the packets, usually a host's).
  *
+ * Commands served by crosslat_metrics.ko (-EOPNOTSUPP while it is not loaded); the
+ * attributes inside CROSSLAT_A_METRICS are in linux/crosslat_metrics.h
+ *   CROSSLAT_CMD_METRICS_SET (CAP_NET_ADMIN) request: CROSSLAT_A_METRICS with a cgroup id,
+ *                           the metrics it enables and their sample rate: replaces that
+ *                           cgroup's configuration (no metric: removes it and its histograms)
+ *   CROSSLAT_CMD_METRICS_GET (any user)  dump: one message per configured cgroup, its
+ *                           configuration and histograms in one CROSSLAT_A_METRICS nest.
+ *
+ * Commands served by crosslat_rtt.ko for layer tracing of armed flows; the attributes
+ * inside CROSSLAT_A_ARM and the rules are in linux/crosslat_arm.h
+ *   CROSSLAT_CMD_ARM        (CAP_NET_ADMIN) request: CROSSLAT_A_ARM, a flow or a namespace
+ *   CROSSLAT_CMD_DISARM     (CAP_NET_ADMIN) request: CROSSLAT_A_ARM (selector) or
+ *                           CROSSLAT_A_FLUSH (everything)
+ *   CROSSLAT_CMD_ARM_GET    (any user)   dump: one message per armed entry, CROSSLAT_A_ARM
+ *
  * Mappings. crosslat_map sees every encapsulated packet a namespace sends or receives
  * (VXLAN, GENEVE, IP-in-IP) and records, per inner (pod) 5-tuple and direction, the outer
  * (underlay) tuple that carried it: outer addresses, outer UDP ports (VXLAN/GENEVE), the
@@ -69,6 +84,11 @@ enum crosslat_cmd {
 	CROSSLAT_CMD_THRESH_DEL,
 	CROSSLAT_CMD_THRESH_GET,
 	CROSSLAT_CMD_MAP_GET,
+	CROSSLAT_CMD_METRICS_SET,
+	CROSSLAT_CMD_METRICS_GET,
+	CROSSLAT_CMD_ARM,
+	CROSSLAT_CMD_DISARM,
+	CROSSLAT_CMD_ARM_GET,
 	__CROSSLAT_CMD_MAX
 };
 #define CROSSLAT_CMD_MAX (__CROSSLAT_CMD_MAX - 1)
@@ -84,6 +104,8 @@ enum crosslat_attr {
 	CROSSLAT_A_THRESH,		/* nested: CROSSLAT_THRESH_A_* */
 	CROSSLAT_A_FLUSH,		/* flag: THRESH_DEL removes every rule */
 	CROSSLAT_A_MAP,			/* nested: CROSSLAT_MAP_A_* */
+	CROSSLAT_A_METRICS,		/* nested: CROSSLAT_METRICS_A_* (linux/crosslat_metrics.h) */
+	CROSSLAT_A_ARM,			/* nested: CROSSLAT_ARM_A_* (linux/crosslat_arm.h) */
 	__CROSSLAT_A_MAX
 };
 #define CROSSLAT_A_MAX (__CROSSLAT_A_MAX - 1)
@@ -149,6 +171,22 @@ enum crosslat_stat {
 	CROSSLAT_STAT_PKT_HOPS,		/* crosslat_pkt_hop events */
 	CROSSLAT_STAT_PKT_OVERWRITTEN,	/* pending sightings lost to a newer one in their slot */
 	CROSSLAT_STAT_PKT_UNMATCHED,	/* pending sightings found too old at their exit */
+	/* crosslat_metrics.ko; present in replies only while it is loaded */
+	CROSSLAT_STAT_METRICS_CGROUPS,	/* cgroups with a configuration (gauge) */
+	CROSSLAT_STAT_METRICS_PROBES,	/* tracepoint probes and kretprobes registered (gauge) */
+	CROSSLAT_STAT_METRICS_EVENTS,	/* events that passed the cgroup check */
+	CROSSLAT_STAT_METRICS_SAMPLED_OUT,	/* of them, skipped by the sample rate */
+	CROSSLAT_STAT_METRICS_RECORDED,	/* values added to a histogram */
+	CROSSLAT_STAT_METRICS_TASK_OVERWRITES,	/* runqueue: a pending wakeup lost its slot */
+	CROSSLAT_STAT_METRICS_FAULT_MISSED,	/* faults not timed: no free kretprobe instance */
+	CROSSLAT_STAT_METRICS_CGROUPS_FULL,	/* configurations refused: max_cgroups reached */
+	/* layer tracing of armed flows, in crosslat_rtt.ko (linux/crosslat_arm.h) */
+	CROSSLAT_STAT_ARM_ACTIVE,	/* armed flows and namespaces (gauge) */
+	CROSSLAT_STAT_ARM_PROBES,	/* 1 while the socket and device probes are registered */
+	CROSSLAT_STAT_ARM_ARMED,	/* armings accepted (alerts and manual) */
+	CROSSLAT_STAT_ARM_REFUSED,	/* armings refused: max_armed reached */
+	CROSSLAT_STAT_ARM_EXPIRED,	/* armings that ran out */
+	CROSSLAT_STAT_ARM_EVENTS,	/* crosslat_rtt_layer_* events */
 	__CROSSLAT_STAT_MAX
 };
 #define CROSSLAT_STAT_MAX (__CROSSLAT_STAT_MAX - 1)

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Each metric's probes are registered while at least one cgroup enables the metric and
+ * unregistered when the last one stops: a metric nobody wants costs nothing, not even a
+ * tracepoint's static branch.
+ */
+#include <linux/mutex.h>
+#include "metrics.h"
+
+struct metrics_arm {
+	int (*reg)(void);
+	void (*unreg)(void);
+	unsigned int nr_probes;	/* tracepoint probes or kretprobes it registers */
+	unsigned int users;	/* cgroups that enable it, under arm_mutex */
+};
+
+static struct metrics_arm arms[__CROSSLAT_METRIC_MAX] = {
+	[CROSSLAT_METRIC_RUNQ] = { metrics_sched_register, metrics_sched_unregister },
+	[CROSSLAT_METRIC_FAULTS] = { metrics_fault_register, metrics_fault_unregister, 1 },
+	[CROSSLAT_METRIC_TCP_RETRANS] = { metrics_tcp_register, metrics_tcp_unregister, 1 },
+};
+
+static DEFINE_MUTEX(arm_mutex);
+static unsigned int probes_registered;
+
+int metrics_arm_get(unsigned int metric)
+{
+	struct metrics_arm *a = &arms[metric];
+	int err = 0;
+
+	mutex_lock(&arm_mutex);
+	if (!a->users) {
+		err = a->reg();
+		if (err)
+			goto out;
+		if (metric == CROSSLAT_METRIC_RUNQ)
+			a->nr_probes = metrics_sched_nr_probes;
+		WRITE_ONCE(probes_registered, probes_registered + a->nr_probes);
+	}
+	a->users++;
+out:
+	mutex_unlock(&arm_mutex);
+	return err;
+}
+
+void metrics_arm_put(unsigned int metric)
+{
+	struct metrics_arm *a = &arms[metric];
+
+	mutex_lock(&arm_mutex);
+	if (!WARN_ON_ONCE(!a->users) && !--a->users) {
+		a->unreg();
+		WRITE_ONCE(probes_registered, probes_registered - a->nr_probes);
+	}
+	mutex_unlock(&arm_mutex);
+}
+
+unsigned int metrics_arm_probes(void)
+{
+	return READ_ONCE(probes_registered);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * crosslat_metrics.ko internals: the per-cgroup table (configuration and per-CPU
+ * histograms), the probes of each metric, armed while some cgroup enables it.
+ */
+#ifndef _CROSSLAT_METRICS_H
+#define _CROSSLAT_METRICS_H
+
+#include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+#include <uapi/linux/crosslat.h>
+#include <uapi/linux/crosslat_metrics.h>
+#include "core/log2_hist.h"
+#include "core/metrics_conf.h"
+
+struct task_struct;
+
+/* One cgroup's share on one CPU: written by the probes on that CPU only. */
+struct metrics_pcpu {
+	u32 tick[__CROSSLAT_METRIC_MAX];	/* sampling counters */
+	u64 events[__CROSSLAT_METRIC_MAX];	/* events seen, sampled or not */
+	struct crosslat_log2_hist hist[__CROSSLAT_METRICS_HIST_MAX];
+};
+
+/*
+ * A configured cgroup. Found by the probes under RCU by id; mask and every change in place
+ * (READ_ONCE), under metrics_conf_mutex; freed after a grace period.
+ */
+struct metrics_cg {
+	struct rhash_head node;
+	u64 id;			/* cgroup v2 id */
+	u32 mask;		/* CROSSLAT_METRIC_* bits */
+	u32 every;		/* sample one event in every */
+	struct metrics_pcpu __percpu *pcpu;
+	struct list_head list;	/* metrics_cg_list, under metrics_conf_mutex */
+	struct rcu_head rcu;
+};
+
+/* Counters (enum crosslat_stat from CROSSLAT_STAT_METRICS_EVENTS on), per CPU. */
+#define METRICS_CNT_FIRST	CROSSLAT_STAT_METRICS_EVENTS
+#define METRICS_CNT_NR		(CROSSLAT_STAT_METRICS_CGROUPS_FULL - METRICS_CNT_FIRST + 1)
+struct metrics_counters {
+	u64 v[METRICS_CNT_NR];
+};
+extern struct metrics_counters __percpu *metrics_counters;
+
+static inline void metrics_count(enum crosslat_stat s)
+{
+	this_cpu_inc(metrics_counters->v[s - METRICS_CNT_FIRST]);
+}
+
+/* main.c: module parameters. */
+extern unsigned int metrics_max_cgroups, metrics_task_slots, metrics_fault_maxactive;
+
+/* table.c: the configured cgroups. */
+int metrics_table_init(void);
+void metrics_table_exit(void);
+/* Under rcu_read_lock() (or preemption disabled): the cgroup's entry, or NULL. */
+struct metrics_cg *metrics_cg_lookup(u64 id);
+/* The entry of task p's default-hierarchy cgroup; same context. */
+struct metrics_cg *metrics_cg_of(struct task_struct *p);
+/*
+ * Replaces cgroup id's configuration (mask 0: removes it), arming and disarming probes.
+ * Sleeps. -ENOSPC past max_cgroups, -ENOMEM, or a probe's registration error (the old
+ * configuration is then kept).
+ */
+int metrics_cg_set(u64 id, u32 mask, u32 every);
+unsigned int metrics_cg_count(void);
+/*
+ * Calls fn for each configured cgroup from the skip-th on, under the configuration lock,
+ * until fn returns non-zero; returns that value, or 0.
+ */
+int metrics_cg_for_each(unsigned long skip, int (*fn)(const struct metrics_cg *cg, void *arg),
+			void *arg);
+
+/*
+ * The sampling decision of an event of metric m of cgroup cg, on this CPU (preemption
+ * disabled): counts the event, true if it is to be measured.
+ */
+static inline bool metrics_sample(struct metrics_cg *cg, unsigned int m)
+{
+	struct metrics_pcpu *pc = this_cpu_ptr(cg->pcpu);
+	u32 every = READ_ONCE(cg->every);
+
+	pc->events[m]++;
+	metrics_count(CROSSLAT_STAT_METRICS_EVENTS);
+	if (crosslat_metrics_sampled(++pc->tick[m], every))
+		return true;
+	metrics_count(CROSSLAT_STAT_METRICS_SAMPLED_OUT);
+	return false;
+}
+
+/* Adds value to histogram h of cg on this CPU (preemption disabled). */
+static inline void metrics_record(struct metrics_cg *cg, unsigned int h, u64 value)
+{
+	crosslat_log2_hist_add(&this_cpu_ptr(cg->pcpu)->hist[h], value);
+	metrics_count(CROSSLAT_STAT_METRICS_RECORDED);
+}
+
+/* arm.c: each metric's probes, registered while at least one cgroup enables it. */
+int metrics_arm_get(unsigned int metric);	/* first user registers; sleeps */
+void metrics_arm_put(unsigned int metric);	/* last user unregisters; sleeps */
+unsigned int metrics_arm_probes(void);		/* probes registered now */
+
+/* tp_sched.c: runqueue latency (sched tracepoints). */
+int metrics_sched_init(void);
+void metrics_sched_exit(void);
+int metrics_sched_register(void);
+void metrics_sched_unregister(void);
+extern const unsigned int metrics_sched_nr_probes;
+
+/* kp_fault.c: page faults (a kretprobe on handle_mm_fault). */
+int metrics_fault_register(void);
+void metrics_fault_unregister(void);
+u64 metrics_fault_missed(void);
+
+/* tp_tcp.c: TCP retransmissions (tcp:tcp_retransmit_skb). */
+int metrics_tcp_register(void);
+void metrics_tcp_unregister(void);
+
+/* netlink.c: commands and counters in the crosslat family. */
+int metrics_netlink_init(void);
+void metrics_netlink_exit(void);
+
+#endif /* _CROSSLAT_METRICS_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TCP retransmissions from the tcp:tcp_retransmit_skb tracepoint (a retransmitted skb,
+ * sent without error), attributed to the cgroup of the socket (the cgroup of the task that
+ * created it, kept in the socket: right also for retransmissions from the timer). Each of
+ * the skb's segments is recorded with its flow's smoothed RTT, so a histogram's count is
+ * the segments retransmitted, as TcpRetransSegs counts them.
+ */
+#include <linux/cgroup.h>
+#include <linux/rcupdate.h>
+#include <linux/tcp.h>
+#include <linux/time64.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include "engine/kernel_tp.h"
+#include "metrics.h"
+
+static void probe_retransmit(void *data, const struct sock *sk, const struct sk_buff *skb)
+{
+	struct sock *s = (struct sock *)sk;	/* sock_cgroup_ptr() does not take a const */
+	struct metrics_cg *cg;
+	unsigned int segs;
+	u64 srtt_ns;
+
+	rcu_read_lock();
+	cg = metrics_cg_lookup(cgroup_id(sock_cgroup_ptr(&s->sk_cgrp_data)));
+	if (!cg || !(READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_TCP_RETRANS)) ||
+	    !metrics_sample(cg, CROSSLAT_METRIC_TCP_RETRANS))
+		goto out;
+	srtt_ns = (u64)(READ_ONCE(tcp_sk(sk)->srtt_us) >> 3) * NSEC_PER_USEC;
+	for (segs = tcp_skb_pcount(skb); segs; segs--)
+		metrics_record(cg, CROSSLAT_METRICS_HIST_TCP_RETRANS, srtt_ns);
+out:
+	rcu_read_unlock();
+}
+
+static struct crosslat_kernel_tp tcp_probes[] = {
+	{ "tcp_retransmit_skb", probe_retransmit },
+};
+
+int metrics_tcp_register(void)
+{
+	return crosslat_kernel_tp_register(tcp_probes, ARRAY_SIZE(tcp_probes));
+}
+
+void metrics_tcp_unregister(void)
+{
+	crosslat_kernel_tp_unregister(tcp_probes, ARRAY_SIZE(tcp_probes));
+}
