@@ -169,6 +169,17 @@ int crosslat_http_ctx_feed(struct crosslat_http_ctx_scan *s, const u8 *data, u32
  */
 int crosslat_http_ctx_result(const struct crosslat_http_ctx_scan *s, struct crosslat_http_ctx *res);
 
+/*
+ * crosslat_http_ctx_may_start() - whether an HTTP/1.x message can begin with byte c: the
+ * first capital of a method or of "HTTP", or a leading empty line. A scan of data that
+ * begins with any other byte ends at its first byte with CROSSLAT_HTTP_CTX_NOT_HTTP, so a
+ * caller may skip it (and its set-up) for such data.
+ */
+static inline bool crosslat_http_ctx_may_start(u8 c)
+{
+	return (u8)(c - 'A') < 26 || c == '\r' || c == '\n';
+}
+
 /* crosslat_http_ctx_init(), one feed of the whole buffer and the result. */
 int crosslat_http_ctx_scan_buf(const u8 *data, u32 len, u32 max_len, struct crosslat_http_ctx *res);
 

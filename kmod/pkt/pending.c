@@ -204,6 +204,11 @@ void pkt_partial_put(const struct pkt_key *next, const struct crosslat_http_ctx_
 	spin_unlock_bh(&slot->lock);
 }
 
+bool pkt_partial_any(void)
+{
+	return atomic_read(&partial_nr) > 0;
+}
+
 bool pkt_partial_take(const struct pkt_key *key, u64 now, struct crosslat_http_ctx_scan *scan,
 		      u32 *start_seq)
 {

@@ -98,6 +98,8 @@ int pkt_partial_init(unsigned int slots);
 void pkt_partial_exit(void);
 void pkt_partial_put(const struct pkt_key *next, const struct crosslat_http_ctx_scan *scan,
 		     u32 start_seq, u64 now);
+/* Whether some header block awaits its next segment. */
+bool pkt_partial_any(void);
 bool pkt_partial_take(const struct pkt_key *key, u64 now, struct crosslat_http_ctx_scan *scan,
 		      u32 *start_seq);
 

@@ -140,8 +140,19 @@ static void pkt_entry(const struct sk_buff *skb, const struct pkt_point *pt, u32
 	struct pkt_sighting s;
 	u32 off, len, start_seq;
 
+	u8 first;
+
 	if (!pkt_segment(skb, inum, &s.key, &off, &len))
 		return;
+	/*
+	 * A segment that cannot start an HTTP message, when no header block awaits its
+	 * next segment, is left before any scan set-up (most of a flow's segments).
+	 */
+	if (!pkt_partial_any() && !skb_copy_bits(skb, off, &first, 1) &&
+	    !crosslat_http_ctx_may_start(first)) {
+		pkt_count(CROSSLAT_STAT_PKT_SCANNED);
+		return;
+	}
 	s.ts_ns = ktime_get_ns();
 	pkt_scan(skb, off, len, s.ts_ns, &s, &start_seq);
 	if (s.kind == CROSSLAT_TRACE_CTX_NONE)

@@ -851,6 +851,29 @@ static void test_binary_junk(void)
 	CHECK(not_http > JUNK_MSGS / 2 * 8 / 10);
 }
 
+/* crosslat_http_ctx_may_start() false: the scan of a message starting so is NOT_HTTP. */
+static void test_may_start(void)
+{
+	static const char rest[] = REQ "traceparent: " TP "\r\n\r\n";
+	struct crosslat_http_ctx r;
+	unsigned int c, may = 0;
+
+	for (c = 0; c < 256; c++) {
+		uint8_t first = (uint8_t)c;
+
+		msg_len = 0;
+		put(&first, 1);
+		puts_msg(rest);
+		check_msg(&r);
+		if (crosslat_http_ctx_may_start(first))
+			may++;
+		else
+			CHECK(r.status == CROSSLAT_HTTP_CTX_NOT_HTTP);
+	}
+	CHECK(may == 28);	/* A-Z, CR, LF */
+	CHECK(crosslat_http_ctx_may_start('G') && crosslat_http_ctx_may_start('H'));
+}
+
 /* One random message made of plausible pieces, damaged at a few random bytes. */
 static void random_message(void)
 {
@@ -960,6 +983,7 @@ int main(void)
 	TAP_RUN(test_split_segments);
 	TAP_RUN(test_huge_headers);
 	TAP_RUN(test_binary_junk);
+	TAP_RUN(test_may_start);
 	TAP_RUN(test_random_model);
 	TAP_RUN(test_names_and_size);
 	return tap_done();
