@@ -26,6 +26,7 @@
 #include "spans.h"
 #include "summary.h"
 #include "trace_find.h"
+#include "verdicts.h"
 
 #define PROG		"crosslat-analyze"
 #define EXIT_RUNTIME	1
@@ -42,13 +43,17 @@ enum {
 	OPT_DETAIL	= 1 << 5,
 	OPT_KALLSYMS	= 1 << 6,
 	OPT_OUTPUT	= 1 << 7,
+	OPT_BASELINE	= 1 << 8,
+	OPT_SLOW	= 1 << 9,
 };
 
 /* The options that take a value (and may be given once). */
-#define OPT_VALUES	(OPT_SORT | OPT_LIMIT | OPT_SPAN | OPT_KALLSYMS | OPT_OUTPUT)
+#define OPT_VALUES	(OPT_SORT | OPT_LIMIT | OPT_SPAN | OPT_KALLSYMS | OPT_OUTPUT | OPT_BASELINE | \
+			 OPT_SLOW)
 
 static const char *const opt_names[] = {
 	"--json", "--sort", "--limit", "--all", "--span", "--detail", "--kallsyms", "--output",
+	"--baseline", "--slow-ms",
 };
 
 /* getopt_long values of the options without a short form. */
@@ -59,6 +64,8 @@ enum {
 	LOPT_SPAN,
 	LOPT_DETAIL,
 	LOPT_KALLSYMS,
+	LOPT_BASELINE,
+	LOPT_SLOW,
 };
 
 /* The tables a subcommand needs built while reading. */
@@ -79,6 +86,8 @@ struct analyze_opts {
 	const char *span;		/* --span: a span or trace id (hex) */
 	const char *kallsyms;		/* --kallsyms FILE */
 	const char *output;		/* -o, --output FILE; NULL: stdout */
+	const char *baseline;		/* --baseline TRACE */
+	uint64_t slow_ns;		/* --slow-ms; 0: the default */
 	unsigned int given;		/* OPT_* seen on the command line */
 };
 
@@ -97,6 +106,9 @@ struct analysis {
 	struct crosslat_maps maps;
 	struct crosslat_spans spans;
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
+	const struct analysis *baseline;	/* --baseline; NULL without */
+	struct crosslat_trace_dirs dirs;
+	struct crosslat_bt_source *src;
 	const struct crosslat_trace_info *traces;
 	size_t nr_traces;
 	uint64_t events;
@@ -122,6 +134,7 @@ static int print_alerts(const struct analysis *a, const struct analyze_opts *opt
 static int print_maps(const struct analysis *a, const struct analyze_opts *opts);
 static int print_spans(const struct analysis *a, const struct analyze_opts *opts);
 static int print_otlp(const struct analysis *a, const struct analyze_opts *opts);
+static int print_verdicts(const struct analysis *a, const struct analyze_opts *opts);
 
 static const struct subcmd subcmds[] = {
 	{ "summary", "[--json] TRACE...",
@@ -145,6 +158,9 @@ static const struct subcmd subcmds[] = {
 	{ "otlp", "[-o FILE] [--kallsyms FILE] TRACE...",
 	  "the spans as OTLP/JSON lines (OpenTelemetry Collector file exporter format)",
 	  OPT_OUTPUT | OPT_KALLSYMS, NEED_SPANS, print_otlp, NULL, 0 },
+	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
+	  "slow requests: latency split into sender host, network, receiver host; culprits",
+	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS, print_verdicts, NULL, 0 },
 };
 
 static const struct option long_options[] = {
@@ -157,6 +173,8 @@ static const struct option long_options[] = {
 	{ "detail",	no_argument,		NULL, LOPT_DETAIL },
 	{ "kallsyms",	required_argument,	NULL, LOPT_KALLSYMS },
 	{ "output",	required_argument,	NULL, 'o' },
+	{ "baseline",	required_argument,	NULL, LOPT_BASELINE },
+	{ "slow-ms",	required_argument,	NULL, LOPT_SLOW },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -194,6 +212,10 @@ static void usage(FILE *f)
 		"      --kallsyms FILE  spans, otlp: kernel stack addresses also as symbols, from\n"
 		"                    a copy of the traced host's /proc/kallsyms (read as root)\n"
 		"  -o, --output FILE otlp: write to FILE instead of stdout\n"
+		"      --baseline TRACE  verdicts: what is usual comes from this trace (a run\n"
+		"                    without the fault); default: the traces judged\n"
+		"      --slow-ms N   verdicts: requests slower than N ms are slow (default: the\n"
+		"                    baseline's median + 2 x (90th percentile - median))\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"ARGUMENTS\n"
@@ -269,6 +291,25 @@ static void usage(FILE *f)
 		"  such offset keeps CLOCK_MONOTONIC times (since boot), with the attribute\n"
 		"  crosslat.clock=\"monotonic\" and a warning.\n"
 		"\n"
+		"  verdicts splits each request (a root span and its descendants: same host and\n"
+		"  trace id) along its critical path, from its end backwards into the child that\n"
+		"  ended last. A span whose critical child belongs to another service is a call:\n"
+		"  its own time is the way there and back, the calling thread's runqueue wait in\n"
+		"  it the sender host's (send), the callee thread's wait for a CPU between its\n"
+		"  previous span and this one (crosslat_span's pre_runq_ns: woken by the request,\n"
+		"  not yet running) the receiver host's (runq), the rest the network's (net:\n"
+		"  underlay, stacks and sidecars between the two services). Any other span's own\n"
+		"  time is its service's: runqueue wait (runq) and the rest (app). Each part is\n"
+		"  compared with its median per request in the baseline; a slow request's\n"
+		"  verdict is the domain (sender host, network, receiver host) holding at least\n"
+		"  half its time above those medians, and its culprit that domain's part with the\n"
+		"  most: a flow between two services, or a service's CPU contention or handler.\n"
+		"  No domain that large, or less than the floor (a quarter of the threshold's\n"
+		"  distance to the median, at least 1 ms): no culprit. A verdict shared by at\n"
+		"  least 3 slow requests and 2%% of all is named for the run. Spans need their\n"
+		"  kernel annotation (crosslat_span.ko, threshold_us=0 for every span) for the\n"
+		"  runqueue parts; without it their time is app or net.\n"
+		"\n"
 		"JSON OUTPUT\n"
 		"  Integers unless said; trace times (*_ns of events) in ns from the clock's\n"
 		"  origin (the Unix epoch for LTTng: beyond 2^53, so read them with a parser\n"
@@ -311,6 +352,15 @@ static void usage(FILE *f)
 		"    (or null), ret}], in the kernel's order), stacks ([{kernel (boolean),\n"
 		"    syscall_nr, syscall, start_ns, offset_ns, blocked_ns, depth, ips (hex\n"
 		"    strings), symbols (with --kallsyms)}])\n"
+		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
+		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
+		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
+		"    \"receiver host\", \"none\"), kind (\"net\", \"send\", \"runq\", \"app\"),\n"
+		"    service, peer, requests, excess_ns, latency_ns (sums), culprit}],\n"
+		"    slow_requests: [{trace_id, span_id, hostname, service, name, start_ns,\n"
+		"    latency_ns, excess_ns, spans, slow, domain, culprit (a part or null),\n"
+		"    domain_excess_ns: {DOMAIN: ns}, parts: [{kind, domain, service, peer, ns,\n"
+		"    base_ns}], parts_dropped}], oldest first}\n"
 		"\n"
 		"EXIT STATUS\n"
 		"  0  success\n"
@@ -327,7 +377,8 @@ static void usage(FILE *f)
 		"  " PROG " spans --sort runq --limit 10 ~/lttng-traces/span-session/\n"
 		"  " PROG " spans --span 1011121314151617 --kallsyms kallsyms.txt trace/\n"
 		"  " PROG " spans --json trace/ | jq '.[] | select(.blocked_ns > 1e7) | .calls'\n"
-		"  " PROG " otlp -o spans.json host1/ host2/  # then an otlpjsonfile receiver\n");
+		"  " PROG " otlp -o spans.json host1/ host2/  # then an otlpjsonfile receiver\n"
+		"  " PROG " verdicts --baseline quiet-run/ slow-run/\n");
 }
 
 static void usage_hint(void)
@@ -376,6 +427,23 @@ static int parse_limit(const char *s, unsigned long *limit)
 		return -1;
 	}
 	return 0;
+}
+
+/* --slow-ms: a positive number of milliseconds (decimals allowed) up to an hour. */
+static int parse_ms(const char *s, uint64_t *ns)
+{
+	char *end;
+	double ms;
+
+	errno = 0;
+	ms = strtod(s, &end);
+	if (end == s || *end || errno || !(ms > 0) || ms > 3600e3) {
+		fprintf(stderr, PROG ": --slow-ms: N must be milliseconds above 0, up to 3600000, not '%s'\n",
+			s);
+		return -1;
+	}
+	*ns = (uint64_t)(ms * 1e6 + 0.5);
+	return *ns ? 0 : -1;
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -1180,6 +1248,245 @@ static const struct subcmd *find_subcmd(const char *name)
 }
 
 /* The OPT_* bit of a getopt_long() value; 0 for --help and errors. */
+/* ---- verdicts --------------------------------------------------------------------------- */
+
+/* "flow frontend -> backend-b", "backend-a (CPU contention)", ... */
+static const char *culprit_text(char *buf, size_t len, uint8_t kind, const char *service,
+				const char *peer)
+{
+	service = service && *service ? service : "?";
+	peer = peer && *peer ? peer : "?";
+	switch (kind) {
+	case CROSSLAT_PART_NET:
+		snprintf(buf, len, "flow %s -> %s", service, peer);
+		break;
+	case CROSSLAT_PART_SEND:
+		snprintf(buf, len, "%s (CPU contention calling %s)", service, peer);
+		break;
+	case CROSSLAT_PART_RUNQ:
+		snprintf(buf, len, "%s (CPU contention)", service);
+		break;
+	default:
+		snprintf(buf, len, "%s (handler)", service);
+		break;
+	}
+	return buf;
+}
+
+static void json_part(const struct crosslat_part *pt)
+{
+	printf("{\"kind\":\"%s\",\"domain\":\"%s\"", crosslat_part_names[pt->kind],
+	       crosslat_domain_names[crosslat_part_domain(pt->kind)]);
+	json_opt_str("service", pt->service);
+	json_opt_str("peer", pt->peer);
+	printf(",\"ns\":%" PRIu64, pt->ns);
+	json_opt_u64("base_ns", pt->has_base, pt->base_ns);
+	putchar('}');
+}
+
+static void json_group(const struct crosslat_verdict_group *g)
+{
+	printf("{\"domain\":\"%s\"", crosslat_domain_names[g->domain]);
+	if (g->domain != CROSSLAT_DOMAIN_NONE) {
+		printf(",\"kind\":\"%s\"", crosslat_part_names[g->kind]);
+		json_opt_str("service", g->service);
+		json_opt_str("peer", g->peer);
+	}
+	printf(",\"requests\":%u,\"excess_ns\":%" PRIu64 ",\"latency_ns\":%" PRIu64
+	       ",\"culprit\":%s}", g->requests, g->excess_ns, g->latency_ns,
+	       g->culprit ? "true" : "false");
+}
+
+static void json_request(const struct analysis *a, const struct crosslat_request *r)
+{
+	char hex[2 * CROSSLAT_SPAN_TRACE_ID_LEN + 1];
+	uint32_t k;
+	int d;
+
+	printf("{\"trace_id\":\"%s\"", crosslat_span_hex(hex, r->root->key.trace_id,
+							  CROSSLAT_SPAN_TRACE_ID_LEN));
+	printf(",\"span_id\":\"%s\"", crosslat_span_hex(hex, r->root->key.span_id,
+							 CROSSLAT_SPAN_ID_LEN));
+	json_opt_str("hostname", r->root->ktrace < a->nr_traces ?
+				 a->traces[r->root->ktrace].hostname :
+				 r->root->btrace < a->nr_traces ? a->traces[r->root->btrace].hostname :
+								   NULL);
+	json_opt_str("service", r->root->service);
+	json_opt_str("name", r->root->name);
+	printf(",\"start_ns\":%" PRId64 ",\"latency_ns\":%" PRIu64 ",\"excess_ns\":%" PRIu64
+	       ",\"spans\":%u,\"slow\":%s,\"domain\":\"%s\",\"culprit\":", r->start_ns,
+	       r->latency_ns, r->excess_ns, r->spans, r->slow ? "true" : "false",
+	       crosslat_domain_names[r->domain]);
+	if (r->culprit >= 0)
+		json_part(&r->parts[r->culprit]);
+	else
+		fputs("null", stdout);
+	fputs(",\"domain_excess_ns\":{", stdout);
+	for (d = 1; d < CROSSLAT_DOMAIN_NR; d++)
+		printf("%s\"%s\":%" PRIu64, d > 1 ? "," : "", crosslat_domain_names[d],
+		       r->domain_ns[d]);
+	fputs("},\"parts\":[", stdout);
+	for (k = 0; k < r->nr_parts; k++) {
+		if (k)
+			putchar(',');
+		json_part(&r->parts[k]);
+	}
+	printf("],\"parts_dropped\":%u}", r->parts_dropped);
+}
+
+static void verdicts_json(const struct analysis *a, const struct crosslat_verdicts *v,
+			  const struct analyze_opts *opts)
+{
+	size_t i, n = 0;
+
+	printf("{\"requests\":%zu,\"slow\":%zu,\"named\":%zu,\"threshold_ns\":%" PRIu64
+	       ",\"floor_ns\":%" PRIu64 ",\"orphan_roots\":%" PRIu64, v->nr, v->nr_slow,
+	       v->nr_named, v->threshold_ns, v->floor_ns, v->orphans);
+	printf(",\"baseline\":{\"trace\":");
+	if (opts->baseline)
+		crosslat_json_str(stdout, opts->baseline);
+	else
+		fputs("null", stdout);
+	printf(",\"requests\":%zu,\"p50_ns\":%" PRIu64 ",\"p90_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
+	       "}", v->base_requests, v->base_p50_ns, v->base_p90_ns, v->base_p99_ns);
+	fputs(",\"culprits\":[", stdout);
+	for (i = 0; i < v->nr_groups; i++) {
+		if (!v->groups[i].culprit)
+			continue;
+		if (n++)
+			putchar(',');
+		json_group(&v->groups[i]);
+	}
+	fputs("],\"groups\":[", stdout);
+	for (i = 0; i < v->nr_groups; i++) {
+		if (i)
+			putchar(',');
+		json_group(&v->groups[i]);
+	}
+	fputs("],\"slow_requests\":[", stdout);
+	for (i = 0, n = 0; i < v->nr && (!opts->limit || n < opts->limit); i++) {
+		if (!v->req[i].slow)
+			continue;
+		if (n++)
+			putchar(',');
+		json_request(a, &v->req[i]);
+	}
+	fputs("]}\n", stdout);
+}
+
+static void verdicts_text(const struct analysis *a, const struct crosslat_verdicts *v,
+			  const struct analyze_opts *opts)
+{
+	static const struct crosslat_column gcols[] = {
+		{ "VERDICT", false }, { "CULPRIT", false }, { "REQUESTS", true },
+		{ "SHARE", true }, { "EXCESS_MS", true }, { "LATENCY_MS", true },
+	};
+	static const struct crosslat_column rcols[] = {
+		{ "TIME", false }, { "TRACE_ID", false }, { "LATENCY_MS", true },
+		{ "EXCESS_MS", true }, { "SENDER_MS", true }, { "NETWORK_MS", true },
+		{ "RECEIVER_MS", true }, { "VERDICT", false }, { "CULPRIT", false },
+	};
+	char (*cells)[CROSSLAT_CELL_MAX];
+	char b1[32], b2[32], b3[32], buf[CROSSLAT_CELL_MAX];
+	size_t i, n, nslow;
+
+	printf("%zu requests; baseline %zu requests%s%s: median %s ms, p99 %s ms\n", v->nr,
+	       v->base_requests, opts->baseline ? " in " : " (these traces)",
+	       opts->baseline ? opts->baseline : "",
+	       crosslat_fmt_ms(b1, sizeof(b1), v->base_p50_ns),
+	       crosslat_fmt_ms(b2, sizeof(b2), v->base_p99_ns));
+	printf("slow (above %s ms): %zu, %zu with a culprit (its domain holds half the excess, at least %s ms)\n",
+	       crosslat_fmt_ms(b1, sizeof(b1), v->threshold_ns), v->nr_slow, v->nr_named,
+	       crosslat_fmt_ms(b3, sizeof(b3), v->floor_ns));
+	if (!v->nr_culprits) {
+		printf("verdict: no culprit\n");
+	} else {
+		for (i = 0; i < v->nr_groups; i++) {
+			const struct crosslat_verdict_group *g = &v->groups[i];
+
+			if (g->culprit)
+				printf("verdict: %s: %s, %u of %zu slow requests\n",
+				       crosslat_domain_names[g->domain],
+				       culprit_text(buf, sizeof(buf), g->kind, g->service, g->peer),
+				       g->requests, v->nr_slow);
+		}
+	}
+	if (!v->nr_slow)
+		return;
+	putchar('\n');
+	cells = cells_alloc(v->nr_groups, ARRAY_SIZE(gcols));
+	if (!cells)
+		return;
+	for (i = 0; i < v->nr_groups; i++) {
+		const struct crosslat_verdict_group *g = &v->groups[i];
+		char (*c)[CROSSLAT_CELL_MAX] = cells + i * ARRAY_SIZE(gcols);
+
+		snprintf(c[0], CROSSLAT_CELL_MAX, "%s", crosslat_domain_names[g->domain]);
+		if (g->domain == CROSSLAT_DOMAIN_NONE)
+			snprintf(c[1], CROSSLAT_CELL_MAX, "-");
+		else
+			culprit_text(c[1], CROSSLAT_CELL_MAX, g->kind, g->service, g->peer);
+		snprintf(c[2], CROSSLAT_CELL_MAX, "%u", g->requests);
+		snprintf(c[3], CROSSLAT_CELL_MAX, "%.1f%%", 100.0 * g->requests / v->nr_slow);
+		crosslat_fmt_ms(c[4], CROSSLAT_CELL_MAX, g->requests ? g->excess_ns / g->requests : 0);
+		crosslat_fmt_ms(c[5], CROSSLAT_CELL_MAX, g->requests ? g->latency_ns / g->requests : 0);
+	}
+	crosslat_table_print(stdout, gcols, ARRAY_SIZE(gcols), (const char *)cells, v->nr_groups);
+	free(cells);
+	printf("(EXCESS_MS: the culprit's mean time above its baseline median; LATENCY_MS: mean)\n\n");
+
+	nslow = rows(v->nr_slow, opts);
+	cells = cells_alloc(nslow, ARRAY_SIZE(rcols));
+	if (!cells)
+		return;
+	for (i = 0, n = 0; i < v->nr && n < nslow; i++) {
+		const struct crosslat_request *r = &v->req[i];
+		char (*c)[CROSSLAT_CELL_MAX] = cells + n * ARRAY_SIZE(rcols);
+		char hex[2 * CROSSLAT_SPAN_TRACE_ID_LEN + 1];
+
+		if (!r->slow)
+			continue;
+		n++;
+		crosslat_fmt_time(c[0], CROSSLAT_CELL_MAX, r->start_ns, all_unix_epoch(a), false);
+		snprintf(c[1], CROSSLAT_CELL_MAX, "%s",
+			 crosslat_span_hex(hex, r->root->key.trace_id, CROSSLAT_SPAN_TRACE_ID_LEN));
+		crosslat_fmt_ms(c[2], CROSSLAT_CELL_MAX, r->latency_ns);
+		crosslat_fmt_ms(c[3], CROSSLAT_CELL_MAX, r->excess_ns);
+		crosslat_fmt_ms(c[4], CROSSLAT_CELL_MAX, r->domain_ns[CROSSLAT_DOMAIN_SENDER]);
+		crosslat_fmt_ms(c[5], CROSSLAT_CELL_MAX, r->domain_ns[CROSSLAT_DOMAIN_NETWORK]);
+		crosslat_fmt_ms(c[6], CROSSLAT_CELL_MAX, r->domain_ns[CROSSLAT_DOMAIN_RECEIVER]);
+		snprintf(c[7], CROSSLAT_CELL_MAX, "%s", crosslat_domain_names[r->domain]);
+		if (r->culprit < 0)
+			snprintf(c[8], CROSSLAT_CELL_MAX, "-");
+		else
+			culprit_text(c[8], CROSSLAT_CELL_MAX, r->parts[r->culprit].kind,
+				     r->parts[r->culprit].service, r->parts[r->culprit].peer);
+	}
+	printf("slow requests, oldest first (SENDER_MS, NETWORK_MS, RECEIVER_MS: time above the baseline)\n");
+	crosslat_table_print(stdout, rcols, ARRAY_SIZE(rcols), (const char *)cells, nslow);
+	free(cells);
+}
+
+static int print_verdicts(const struct analysis *a, const struct analyze_opts *opts)
+{
+	struct crosslat_verdict_params params = { .slow_ns = opts->slow_ns };
+	struct crosslat_verdicts v;
+
+	if (crosslat_verdicts_build(&v, &a->spans, a->baseline ? &a->baseline->spans : &a->spans,
+				    &params)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	if (!v.nr)
+		fprintf(stderr, PROG ": warning: no request (root span with a time) in the traces\n");
+	if (opts->json)
+		verdicts_json(a, &v, opts);
+	else
+		verdicts_text(a, &v, opts);
+	crosslat_verdicts_free(&v);
+	return 0;
+}
+
 static unsigned int opt_bit(int c)
 {
 	static const struct {
@@ -1189,6 +1496,7 @@ static unsigned int opt_bit(int c)
 		{ 'j', OPT_JSON }, { LOPT_SORT, OPT_SORT }, { LOPT_LIMIT, OPT_LIMIT },
 		{ LOPT_ALL, OPT_ALL }, { LOPT_SPAN, OPT_SPAN }, { LOPT_DETAIL, OPT_DETAIL },
 		{ LOPT_KALLSYMS, OPT_KALLSYMS }, { 'o', OPT_OUTPUT },
+		{ LOPT_BASELINE, OPT_BASELINE }, { LOPT_SLOW, OPT_SLOW },
 	};
 	unsigned int i;
 
@@ -1226,21 +1534,67 @@ static void spans_warn(const struct crosslat_spans *sp)
 			sp->duplicates);
 }
 
+static void analysis_init(struct analysis *a, unsigned int needs)
+{
+	memset(a, 0, sizeof(*a));
+	a->needs = needs;
+	crosslat_summary_init(&a->summary);
+	crosslat_flows_init(&a->flows);
+	crosslat_maps_init(&a->maps);
+	crosslat_spans_init(&a->spans);
+	a->progress = isatty(STDERR_FILENO);
+}
+
+static void analysis_uninit(struct analysis *a)
+{
+	crosslat_bt_source_destroy(a->src);
+	crosslat_kallsyms_free(&a->ksyms);
+	crosslat_spans_uninit(&a->spans);
+	crosslat_maps_uninit(&a->maps);
+	crosslat_flows_uninit(&a->flows);
+	crosslat_summary_uninit(&a->summary);
+	crosslat_trace_dirs_free(&a->dirs);
+}
+
+/* Reads the traces under paths[] into a; non-zero after saying why. */
+static int analysis_read(struct analysis *a, char **paths, int npaths)
+{
+	int rc;
+
+	if (find_traces(paths, npaths, &a->dirs))
+		return -1;
+	rc = crosslat_bt_source_create((const char *const *)a->dirs.path, a->dirs.nr, &a->src);
+	if (rc)
+		return -1;
+	a->traces = crosslat_bt_source_traces(a->src, &a->nr_traces);
+	if (crosslat_spans_set_traces(&a->spans, a->traces, a->nr_traces)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a->progress_at);
+	rc = crosslat_bt_source_run(a->src, on_record, a);
+	progress_clear(a);
+	if (rc) {
+		if (rc == -ENOMEM)
+			fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	if (a->flows.malformed || a->maps.malformed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat events without a usable flow or mapping key were ignored\n",
+			a->flows.malformed + a->maps.malformed);
+	spans_warn(&a->spans);
+	return 0;
+}
+
 /* Reads the traces under paths[] for cmd and prints its output; returns the exit status. */
 static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 		   const struct analyze_opts *opts)
 {
-	struct crosslat_trace_dirs dirs = { 0 };
-	struct crosslat_bt_source *src = NULL;
-	struct analysis a = { .needs = cmd->needs };
+	struct analysis a, base;
 	int rc, status = EXIT_RUNTIME;
 
-	crosslat_summary_init(&a.summary);
-	crosslat_flows_init(&a.flows);
-	crosslat_maps_init(&a.maps);
-	crosslat_spans_init(&a.spans);
-	a.progress = isatty(STDERR_FILENO);
-
+	analysis_init(&a, cmd->needs);
+	analysis_init(&base, cmd->needs);
 	if (opts->kallsyms) {
 		rc = crosslat_kallsyms_load(&a.ksyms, opts->kallsyms);
 		if (rc) {
@@ -1250,28 +1604,15 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 			goto cleanup;
 		}
 	}
-	if (find_traces(paths, npaths, &dirs))
-		goto cleanup;
-	rc = crosslat_bt_source_create((const char *const *)dirs.path, dirs.nr, &src);
-	if (rc)
-		goto cleanup;
-	a.traces = crosslat_bt_source_traces(src, &a.nr_traces);
-	if (crosslat_spans_set_traces(&a.spans, a.traces, a.nr_traces)) {
-		fprintf(stderr, PROG ": out of memory\n");
-		goto cleanup;
+	if (opts->baseline) {
+		char *bp[] = { (char *)opts->baseline };
+
+		if (analysis_read(&base, bp, 1))
+			goto cleanup;
+		a.baseline = &base;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &a.progress_at);
-	rc = crosslat_bt_source_run(src, on_record, &a);
-	progress_clear(&a);
-	if (rc) {
-		if (rc == -ENOMEM)
-			fprintf(stderr, PROG ": out of memory\n");
+	if (analysis_read(&a, paths, npaths))
 		goto cleanup;
-	}
-	if (a.flows.malformed || a.maps.malformed)
-		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat events without a usable flow or mapping key were ignored\n",
-			a.flows.malformed + a.maps.malformed);
-	spans_warn(&a.spans);
 	if (cmd->print(&a, opts))
 		goto cleanup;
 	if (fflush(stdout) || ferror(stdout)) {
@@ -1280,13 +1621,8 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 	}
 	status = EXIT_SUCCESS;
 cleanup:
-	crosslat_bt_source_destroy(src);
-	crosslat_kallsyms_free(&a.ksyms);
-	crosslat_spans_uninit(&a.spans);
-	crosslat_maps_uninit(&a.maps);
-	crosslat_flows_uninit(&a.flows);
-	crosslat_summary_uninit(&a.summary);
-	crosslat_trace_dirs_free(&dirs);
+	analysis_uninit(&a);
+	analysis_uninit(&base);
 	return status;
 }
 
@@ -1344,6 +1680,15 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			opts.output = optarg;
+			break;
+		case LOPT_BASELINE:
+			opts.baseline = optarg;
+			break;
+		case LOPT_SLOW:
+			if (parse_ms(optarg, &opts.slow_ns)) {
+				usage_hint();
+				return EXIT_USAGE;
+			}
 			break;
 		case ':':
 			fprintf(stderr, PROG ": option '%s' needs a value\n", argv[optind - 1]);

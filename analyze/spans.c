@@ -323,6 +323,8 @@ static int on_annotate(struct crosslat_spans *sp, const struct crosslat_record *
 	s->syscalls = crosslat_record_u64_or(r, "syscalls", 0);
 	s->syscalls_listed = crosslat_record_u64_or(r, "syscalls_listed", 0);
 	s->syscalls_unrecorded = crosslat_record_u64_or(r, "syscalls_unrecorded", 0);
+	/* a later field: absent from older crosslat_span versions, U64_MAX when unknown */
+	s->pre_runq_ns = crosslat_record_u64_or(r, "pre_runq_ns", UINT64_MAX);
 	return 1;
 }
 

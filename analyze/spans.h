@@ -89,6 +89,11 @@ struct crosslat_span {
 	uint64_t start_ns, duration_ns, threshold_ns;
 	uint64_t oncpu_ns, blocked_ns, runq_ns, preempt_ns, syscall_ns;
 	uint32_t blocks, preemptions, wakeups, syscalls, syscalls_listed, syscalls_unrecorded;
+	/*
+	 * the thread's runqueue wait between its previous span's end and this one's begin
+	 * (e.g. to read the request it was woken for); UINT64_MAX: unknown
+	 */
+	uint64_t pre_runq_ns;
 	struct crosslat_span_calls *calls;	/* with CROSSLAT_SPAN_KERNEL */
 	uint32_t calls_dropped;	/* syscall and stack events past the limits, not kept */
 

@@ -25,7 +25,9 @@
  * crosslat_span_annotate - a span ended above its threshold; its totals. on-CPU + blocked +
  * runqueue wait = the duration (preempt_ns is the part of the wait after preemptions).
  * syscalls_listed crosslat_span_syscall events follow (the longest calls), then up to two
- * crosslat_span_stack events (kernel and user) of its longest block.
+ * crosslat_span_stack events (kernel and user) of its longest block. pre_runq_ns: the
+ * thread's runqueue wait between its previous span's end and this one's begin (a server
+ * thread waiting for a CPU to read the request it was woken for), U64_MAX when unknown.
  */
 TRACE_EVENT(crosslat_span_annotate,
 	TP_PROTO(const struct span_thread *st, u64 end_ns, u32 status),
@@ -53,6 +55,7 @@ TRACE_EVENT(crosslat_span_annotate,
 		__field(u64, syscall_ns)
 		__field(u32, syscalls_listed)
 		__field(u32, syscalls_unrecorded)
+		__field(u64, pre_runq_ns)
 	),
 	TP_fast_assign(
 		CROSSLAT_SPAN_ID_ASSIGN(st);
@@ -75,6 +78,7 @@ TRACE_EVENT(crosslat_span_annotate,
 		__entry->syscall_ns = st->syscall_ns;
 		__entry->syscalls_listed = st->n_rec;
 		__entry->syscalls_unrecorded = st->unrecorded;
+		__entry->pre_runq_ns = st->pre_runq_ns;
 	),
 	TP_printk("trace=%16phN span=%8phN tid=%d %s/%s dur=%llu thresh=%llu oncpu=%llu blocked=%llu runq=%llu syscalls=%u",
 		  __entry->trace_id, __entry->span_id, __entry->tid, __entry->service,

@@ -89,6 +89,13 @@ struct span_thread {
 		u64 last_ns;		/* last state change */
 		u64 oncpu_ns, blocked_ns, runq_ns, preempt_ns;
 		u32 blocks, preemptions, wakeups;
+		/*
+		 * runqueue wait of the thread since its previous span ended (U64_MAX: unknown):
+		 * e.g. a server thread woken by the request's arrival, waiting for a CPU before
+		 * it could read the request and begin the span
+		 */
+		u64 pre_runq_ns;
+		u64 begin_run_delay;	/* sched_info.run_delay at begin; U64_MAX: none */
 
 		/* the system call in progress (nr -1: none) */
 		s32 cur_nr;

@@ -162,11 +162,34 @@ static bool span_reclaim_idle(struct span_proc *p, struct span_proc *keep)
 	return false;
 }
 
-/* The span's fields as a span begins (under st->lock). */
+/* The calling thread's runqueue wait so far (sched_info), U64_MAX without it. */
+static u64 span_run_delay(void)
+{
+#ifdef CONFIG_SCHED_INFO
+	return current->sched_info.run_delay;
+#else
+	return U64_MAX;
+#endif
+}
+
+/*
+ * The span's fields as a span begins on the calling thread (under st->lock): the runqueue
+ * wait since the previous span's end is the run_delay grown since its begin, less what
+ * that span accounted itself.
+ */
 static void span_reset(struct span_thread *st, const struct crosslat_span_begin *b,
 		       pid_t tgid_v, pid_t vtid, u64 threshold_ns, bool running)
 {
+	u64 rd = span_run_delay(), ended = U64_MAX;
+
+	/* the previous span's end, in run_delay (st is new unless IDLE) */
+	if (st->phase == SPAN_IDLE && st->begin_run_delay != U64_MAX && rd != U64_MAX)
+		ended = st->begin_run_delay + st->runq_ns;
 	memset(&st->reset, 0, sizeof(st->reset));
+	st->begin_run_delay = rd;
+	st->pre_runq_ns = U64_MAX;
+	if (ended != U64_MAX)
+		st->pre_runq_ns = rd > ended ? rd - ended : 0;
 	st->id = *b;
 	st->pid = tgid_v;
 	st->vtid = vtid;
@@ -260,7 +283,7 @@ int span_start(const struct crosslat_span_begin *b, u32 tid, pid_t tgid, pid_t v
 		return -ENOMEM;
 	raw_spin_lock_init(&st->lock);
 	st->tid = tid;
-	st->phase = SPAN_ACTIVE;
+	st->phase = SPAN_ACTIVE;	/* not IDLE: no previous span to measure from */
 	span_reset(st, b, tgid_v, vtid, threshold_ns, running);
 	err = span_insert(st, tgid);
 	if (err)

@@ -27,6 +27,7 @@
 #include "summary.h"
 #include "syscalls.h"
 #include "trace_find.h"
+#include "verdicts.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -2044,6 +2045,166 @@ static void test_trace_find(void)
 		CHECK(0);
 }
 
+/* ---- verdicts ---- */
+
+/* A kernel-annotated span of request req (its trace id), times in ms from the request's t0. */
+static void vspan(struct crosslat_spans *sp, uint32_t req, uint64_t span, uint64_t parent,
+		  const char *service, double start_ms, double end_ms, double runq_ms,
+		  double pre_runq_ms)
+{
+	struct fake_event ev;
+	uint8_t trace_id[16] = { 0x5e }, id[8], pid[8] = { 0 };
+	uint64_t t0 = 1000000000ull + req * 1000000000ull;
+	uint64_t start = t0 + (uint64_t)(start_ms * 1e6), dur = (uint64_t)((end_ms - start_ms) * 1e6);
+
+	trace_id[15] = req & 0xff;
+	trace_id[14] = req >> 8;
+	fe_new(&ev, CROSSLAT_EV_SPAN_ANNOTATE, OFF1 + (int64_t)(start + dur), 0);
+	fe_bytes(&ev, "trace_id", trace_id, 16);
+	span_id_of(span, id);
+	fe_bytes(&ev, "span_id", id, 8);
+	if (parent)
+		span_id_of(parent, pid);
+	fe_bytes(&ev, "parent_span_id", pid, 8);
+	fe_s64(&ev, "tid", 300 + span);
+	fe_str(&ev, "name", "x");
+	fe_str(&ev, "service", service);
+	fe_s64(&ev, "pid", 299);
+	fe_u64(&ev, "start_ns", start);
+	fe_u64(&ev, "duration_ns", dur);
+	fe_u64(&ev, "runq_ns", (uint64_t)(runq_ms * 1e6));
+	if (pre_runq_ms >= 0)
+		fe_u64(&ev, "pre_runq_ns", (uint64_t)(pre_runq_ms * 1e6));
+	CHECK_INT_EQ(add(sp, &ev), 1);
+}
+
+/*
+ * One request: fe's root span 1 calls be (span 2, on another thread) and be2 (span 4) at
+ * once; be (span 3) and be2 (span 5) serve them. Extra ms: be's handler (app), its wait
+ * for a CPU before it began (pre), the way to be and back (net), be2's own runqueue wait.
+ */
+static void vrequest(struct crosslat_spans *sp, uint32_t req, double app, double pre,
+		     double net, double be2_runq)
+{
+	double be_end = 22 + app + pre + net, c1_end = be_end + 3, c2_end = 15 + be2_runq;
+	double end = (c1_end > c2_end ? c1_end : c2_end) + 2;
+
+	vspan(sp, req, 1, 0, "fe", 0, end, 0.2, -1);
+	vspan(sp, req, 2, 1, "fe", 5, c1_end, 0.1, -1);
+	vspan(sp, req, 3, 2, "be", 8 + pre + net / 2, be_end - net / 2, 1, 0.5 + pre);
+	vspan(sp, req, 4, 1, "fe", 5, 15 + be2_runq, 0, -1);
+	vspan(sp, req, 5, 4, "be2", 7, 13 + be2_runq, 0.5 + be2_runq, 0.2);
+}
+
+static const struct crosslat_request *vfind(const struct crosslat_verdicts *v, uint32_t req)
+{
+	size_t i;
+
+	for (i = 0; i < v->nr; i++)
+		if (v->req[i].root->key.trace_id[15] == (req & 0xff) &&
+		    v->req[i].root->key.trace_id[14] == req >> 8)
+			return &v->req[i];
+	return NULL;
+}
+
+static void check_culprit(const struct crosslat_request *r, enum crosslat_domain d,
+			  enum crosslat_part_kind kind, const char *service, const char *peer)
+{
+	const struct crosslat_part *c;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	CHECK(r->slow);
+	CHECK_INT_EQ(r->domain, d);
+	CHECK(r->culprit >= 0);
+	if (r->culprit < 0)
+		return;
+	c = &r->parts[r->culprit];
+	CHECK_INT_EQ(c->kind, kind);
+	CHECK(!strcmp(c->service, service));
+	if (peer)
+		CHECK(!strcmp(c->peer, peer));
+	else
+		CHECK(c->peer == NULL);
+}
+
+static void test_verdicts(void)
+{
+	struct crosslat_spans base, sp;
+	struct crosslat_verdicts v;
+	const struct crosslat_request *r;
+	uint32_t i;
+
+	span_traces_init(&base);
+	for (i = 0; i < 40; i++)	/* a little jitter: 0 to 1.9 ms of handler time */
+		vrequest(&base, i, (i % 20) * 0.1, 0, 0, 0);
+	/* the baseline judged against itself: nothing slow, no culprit */
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &base, &base, NULL), 0);
+	CHECK_EQ(v.nr, 40);
+	CHECK_EQ(v.base_requests, 40);
+	CHECK_EQ(v.nr_slow, 0);
+	CHECK_EQ(v.nr_culprits, 0);
+	CHECK_EQ(v.orphans, 0);
+	r = vfind(&v, 0);
+	CHECK(r != NULL && r->spans == 5);
+	crosslat_verdicts_free(&v);
+
+	span_traces_init(&sp);
+	vrequest(&sp, 100, 40, 0, 0, 0);	/* be's handler */
+	vrequest(&sp, 101, 0, 0, 40, 0);	/* the network between fe and be */
+	vrequest(&sp, 102, 0, 40, 0, 0);	/* be woken, waiting for a CPU before its span */
+	vrequest(&sp, 103, 0, 0, 0, 60);	/* be2 waiting for a CPU in its span */
+	vrequest(&sp, 104, 1, 0, 0, 0);		/* as usual */
+	for (i = 0; i < 3; i++)			/* enough of one kind for a run culprit */
+		vrequest(&sp, 110 + i, 0, 0, 50, 0);
+	/* a span of another request whose root is not in the trace: not a request */
+	vspan(&sp, 120, 3, 2, "be", 1, 2, 0, -1);
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, NULL), 0);
+	CHECK_EQ(v.nr, 9);
+	CHECK_EQ(v.nr_slow, 7);
+	CHECK_EQ(v.nr_named, 7);
+	/* threshold: median 28.95 + 2 x (p90 28.8 + ...): above the baseline's tail */
+	CHECK(v.threshold_ns >= 30000000 && v.threshold_ns < 45000000);
+	check_culprit(vfind(&v, 100), CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_APP, "be", NULL);
+	check_culprit(vfind(&v, 101), CROSSLAT_DOMAIN_NETWORK, CROSSLAT_PART_NET, "fe", "be");
+	check_culprit(vfind(&v, 102), CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_RUNQ, "be", NULL);
+	/* be2's call became the critical path */
+	check_culprit(vfind(&v, 103), CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_RUNQ, "be2", NULL);
+	r = vfind(&v, 104);
+	CHECK(r != NULL && !r->slow && r->domain == CROSSLAT_DOMAIN_NONE && r->culprit == -1);
+	/* the network's 40 ms above the baseline's, within a ms */
+	r = vfind(&v, 101);
+	CHECK(r->domain_ns[CROSSLAT_DOMAIN_NETWORK] > 39000000 &&
+	      r->domain_ns[CROSSLAT_DOMAIN_NETWORK] < 41000000);
+	CHECK(r->domain_ns[CROSSLAT_DOMAIN_RECEIVER] < 1000000);
+	if (r->domain_ns[CROSSLAT_DOMAIN_RECEIVER] >= 1000000)
+		for (i = 0; i < r->nr_parts; i++)
+			printf("# %s %s %s %lu base %lu\n", crosslat_part_names[r->parts[i].kind],
+			       r->parts[i].service, r->parts[i].peer ? r->parts[i].peer : "-",
+			       (unsigned long)r->parts[i].ns, (unsigned long)r->parts[i].base_ns);
+	/* groups: the network one (4 requests) first, the run's only culprit (>= 3 and 2%) */
+	CHECK(v.nr_groups == 4);
+	CHECK_INT_EQ(v.groups[0].requests, 4);
+	CHECK_INT_EQ(v.groups[0].domain, CROSSLAT_DOMAIN_NETWORK);
+	CHECK(v.groups[0].culprit);
+	CHECK_EQ(v.nr_culprits, 1);
+	CHECK_EQ(v.orphans, 0);
+	crosslat_verdicts_free(&v);
+
+	/* a fixed threshold and floor */
+	{
+		struct crosslat_verdict_params p = { .slow_ns = 100000000, .floor_ns = 1 };
+
+		CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, &p), 0);
+		CHECK_EQ(v.nr_slow, 0);
+		CHECK_EQ(v.threshold_ns, 100000000);
+		crosslat_verdicts_free(&v);
+	}
+	crosslat_spans_uninit(&sp);
+	crosslat_spans_uninit(&base);
+}
+
 int main(void)
 {
 	prng_seed_from_env(&rng);
@@ -2080,5 +2241,6 @@ int main(void)
 	TAP_RUN(test_otlp_batches);
 	TAP_RUN(test_syscall_names);
 	TAP_RUN(test_kallsyms);
+	TAP_RUN(test_verdicts);
 	return tap_done();
 }

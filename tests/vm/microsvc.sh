@@ -51,7 +51,8 @@
 # access.log, error.log, slow (the slow fault's control file)}. Knobs (before ms_up):
 # MS_DIR (/tmp/microsvc), MS_VIA_VIP (1: the frontend calls backend-a through the VIP),
 # MS_WORK_US_frontend, _backend_a, _backend_b, _backend_c (CPU microseconds per request:
-# 0, 5000, 0, 0, so that CPU contention has work to delay in backend-a).
+# 0, 5000, 0, 0, so that CPU contention has work to delay in backend-a), MS_SPANS (the path
+# of libcrosslat-span.so: each request and call is a span of it, see microsvc/app.py).
 
 MS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MS_APP=$MS_HERE/microsvc/app.py
@@ -165,7 +166,8 @@ ms_start() {
 	# shellcheck disable=SC2086 # calls is a list of arguments
 	ip netns exec "$ns" "$MS_PY" "$MS_APP" --name "$svc" --log "$d/requests.jsonl" \
 		--listen "127.0.0.1:$MS_APP_PORT" --work-us "${MS_WORK_US[$svc]}" \
-		--fault-file "$d/slow" $calls </dev/null >>"$d/app.log" 2>&1 &
+		--fault-file "$d/slow" ${MS_SPANS:+--spans "$MS_SPANS"} $calls \
+		</dev/null >>"$d/app.log" 2>&1 &
 	echo $! >"$d/app.pid"
 	ms_nginx_conf "$svc" >"$d/nginx.conf"
 	ip netns exec "$ns" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" \

@@ -42,6 +42,7 @@ LTTNG_TRACEPOINT_EVENT(crosslat_span_annotate,
 		ctf_integer(u64, syscall_ns, st->syscall_ns)
 		ctf_integer(u32, syscalls_listed, st->n_rec)
 		ctf_integer(u32, syscalls_unrecorded, st->unrecorded)
+		ctf_integer(u64, pre_runq_ns, st->pre_runq_ns)
 	)
 )
 

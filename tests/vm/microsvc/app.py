@@ -3,7 +3,7 @@
 """One service of the microservice testbed (tests/vm/microsvc.sh): an HTTP/1.1 app server.
 
   app.py --name NAME --log FILE [--listen IP:PORT] [--call SERVICE=URL]... [--parallel]
-         [--work-us N] [--fault-file FILE]
+         [--work-us N] [--fault-file FILE] [--spans LIBCROSSLAT_SPAN_SO]
 
 For every request: reads the W3C traceparent header (a new trace when it is absent or
 malformed), calls each downstream service (--call, in order, or all at once with
@@ -23,6 +23,14 @@ Ground truth: one JSON line per request in --log, written once the answer is sen
   socket's addresses), reused (a keep-alive connection), retried (a stale keep-alive
   connection was replaced), error (when status is 0)}].
 
+Spans (--spans, the path of libcrosslat-span.so): each request is a span of the library,
+named "GET PATH", and each call a span "call SERVICE" on the calling thread, a child of the
+request's span (its span id is the traceparent's parent-id sent); the ids logged are the
+library's. The kernel (crosslat_span.ko) tracks the request's span on the handler thread
+and a call's span on its thread (--parallel then makes every call on a pool thread; a
+call made on the handler thread itself, inside the request's span, would be traced by
+lttng-ust only: the kernel keeps one span per thread).
+
 Slow fault: the file --fault-file, when present, holds "SLEEP_MS FRACTION": that fraction of
 requests (chosen at random) sleeps SLEEP_MS in the handler. Without the file, the
 environment's MS_SLOW_MS and MS_SLOW_FRACTION (default 0) apply. The file is re-read when
@@ -30,6 +38,7 @@ its inode, size or mtime change, so write it by rename.
 """
 import argparse
 import concurrent.futures
+import ctypes
 import http.client
 import http.server
 import json
@@ -58,6 +67,48 @@ def parse_traceparent(value):
     if not m or m.group(1) == "ff" or not m.group(2).strip("0") or not m.group(3).strip("0"):
         return None
     return m.group(2), m.group(3), m.group(4)
+
+
+class CSpan(ctypes.Structure):
+    """struct crosslat_span of ust/crosslat_span.h."""
+    _fields_ = [("trace_id", ctypes.c_uint8 * 16), ("span_id", ctypes.c_uint8 * 8),
+                ("parent_span_id", ctypes.c_uint8 * 8), ("name", ctypes.c_char * 32),
+                ("service", ctypes.c_char * 32), ("start_ns", ctypes.c_uint64),
+                ("end_ns", ctypes.c_uint64), ("duration_ns", ctypes.c_uint64),
+                ("tid", ctypes.c_int32), ("begin_kernel", ctypes.c_int32),
+                ("end_kernel", ctypes.c_int32), ("syscalls", ctypes.c_uint32),
+                ("annotated", ctypes.c_uint8), ("status", ctypes.c_uint8),
+                ("reserved", ctypes.c_uint16), ("state", ctypes.c_uint32)]
+
+
+class Spans:
+    """libcrosslat-span through ctypes; without a library, ids of our own and no spans."""
+
+    def __init__(self, path, service):
+        self.lib = ctypes.CDLL(path) if path else None
+        self.service = service.encode()
+        if self.lib:
+            self.lib.crosslat_span_begin.argtypes = [
+                ctypes.POINTER(CSpan), ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                ctypes.c_char_p]
+            self.lib.crosslat_span_end.argtypes = [ctypes.POINTER(CSpan), ctypes.c_int]
+
+    def begin(self, trace_id, parent_span_id, name):
+        """(handle, span_id hex): a span of the library, or (None, an id of our own)."""
+        if not self.lib:
+            return None, new_id(8)
+        s = CSpan()
+        rc = self.lib.crosslat_span_begin(
+            ctypes.byref(s), bytes.fromhex(trace_id),
+            bytes.fromhex(parent_span_id) if parent_span_id else None, name.encode(),
+            self.service)
+        if rc:
+            raise OSError(-rc, "crosslat_span_begin")
+        return s, bytes(s.span_id).hex()
+
+    def end(self, s, status):
+        if s is not None:
+            self.lib.crosslat_span_end(ctypes.byref(s), 2 if status >= 500 or not status else 0)
 
 
 def addr(pair):
@@ -132,8 +183,8 @@ class Downstream:
         if conn is not None:
             conn.close()
 
-    def call(self, trace_id, flags):
-        span_id = new_id(8)
+    def call(self, spans, trace_id, parent_span_id, flags):
+        span, span_id = spans.begin(trace_id, parent_span_id, "call " + self.service)
         rec = {"service": self.service, "url": self.url, "span_id": span_id,
                "tid": threading.get_native_id(), "retried": False}
         rec["start_ns"] = time.monotonic_ns()
@@ -168,6 +219,7 @@ class Downstream:
                 break
         rec["end_ns"] = time.monotonic_ns()
         rec["latency_ns"] = rec["end_ns"] - rec["start_ns"]
+        spans.end(span, rec["status"])
         return rec
 
 
@@ -202,7 +254,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             trace_id, parent_span_id, flags = parent
         else:
             trace_id, parent_span_id, flags = new_id(16), "", "01"
-        span_id = new_id(8)
+        span, span_id = app.spans.begin(trace_id, parent_span_id, "GET " + self.path)
         rec = {"service": app.name, "trace_id": trace_id, "span_id": span_id,
                "parent_span_id": parent_span_id, "pid": app.pid,
                "tid": threading.get_native_id(), "start_ns": start,
@@ -211,10 +263,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                "local": self.headers.get("X-Crosslat-Local",
                                          addr(self.server.server_address))}
         if app.parallel and len(app.calls) > 1:
-            futs = [app.pool.submit(d.call, trace_id, flags) for d in app.calls[1:]]
-            calls = [app.calls[0].call(trace_id, flags)] + [f.result() for f in futs]
+            # with spans, every call on a pool thread, outside the request's span, so
+            # that the kernel tracks each call's thread too
+            first = 0 if app.spans.lib else 1
+            futs = [app.pool.submit(d.call, app.spans, trace_id, span_id, flags)
+                    for d in app.calls[first:]]
+            calls = ([app.calls[0].call(app.spans, trace_id, span_id, flags)]
+                     if first else []) + [f.result() for f in futs]
         else:
-            calls = [d.call(trace_id, flags) for d in app.calls]
+            calls = [d.call(app.spans, trace_id, span_id, flags) for d in app.calls]
         rec["work_ns"] = burn(app.work_ns)
         sleep_ns, fraction = app.fault.current()
         rec["sleep_ns"] = 0
@@ -229,6 +286,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                 "Bad Gateway", len(body))).encode()
         # end before the write: the caller may see the answer before write() returns
         rec["end_ns"] = time.monotonic_ns()
+        app.spans.end(span, status)
         rec["status"] = status
         rec["calls"] = calls
         try:
@@ -248,6 +306,7 @@ class App:
         self.parallel = args.parallel
         self.work_ns = args.work_us * 1000
         self.fault = Fault(args.fault_file)
+        self.spans = Spans(args.spans, args.name)
         self.calls = []
         for spec in args.call:
             service, sep, url = spec.partition("=")
@@ -283,6 +342,7 @@ def main():
     p.add_argument("--parallel", action="store_true")
     p.add_argument("--work-us", type=int, default=0)
     p.add_argument("--fault-file")
+    p.add_argument("--spans", metavar="LIBCROSSLAT_SPAN_SO")
     args = p.parse_args()
     host, _, port = args.listen.rpartition(":")
     app = App(args)
