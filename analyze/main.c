@@ -25,6 +25,7 @@
 #include "span_view.h"
 #include "spans.h"
 #include "summary.h"
+#include "sched.h"
 #include "trace_find.h"
 #include "verdicts.h"
 
@@ -74,6 +75,7 @@ enum {
 	NEED_FLOWS	= 1 << 1,
 	NEED_MAPS	= 1 << 2,
 	NEED_SPANS	= 1 << 3,
+	NEED_SCHED	= 1 << 4,
 };
 
 struct analyze_opts {
@@ -105,6 +107,7 @@ struct analysis {
 	struct crosslat_flows flows;
 	struct crosslat_maps maps;
 	struct crosslat_spans spans;
+	struct crosslat_sched sched;	/* runqueue waits per pod (sched_* events) */
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
@@ -160,7 +163,8 @@ static const struct subcmd subcmds[] = {
 	  OPT_OUTPUT | OPT_KALLSYMS, NEED_SPANS, print_otlp, NULL, 0 },
 	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
-	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS, print_verdicts, NULL, 0 },
+	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED, print_verdicts,
+	  NULL, 0 },
 };
 
 static const struct option long_options[] = {
@@ -298,7 +302,13 @@ static void usage(FILE *f)
 		"  it the sender host's (send), the callee thread's wait for a CPU between its\n"
 		"  previous span and this one (crosslat_span's pre_runq_ns: woken by the request,\n"
 		"  not yet running) the receiver host's (runq), the rest the network's (net:\n"
-		"  underlay, stacks and sidecars between the two services). Any other span's own\n"
+		"  underlay, stacks and sidecars between the two services). When the kernel trace\n"
+		"  has sched_switch and sched_wakeup events and the net_ns context (lttng\n"
+		"  add-context -k -t net_ns), the pods' own waits split the call instead: the time\n"
+		"  some task of the callee's pod (its sidecar, the thread that will read the\n"
+		"  request) waited for a CPU while the call was outside the callee's span is the\n"
+		"  receiver host's, then the time some task of the caller's pod waited the sender\n"
+		"  host's; a span's pod is the net_ns of its crosslat_span_annotate. Any other span's own\n"
 		"  time is its service's: runqueue wait (runq) and the rest (app). Each part is\n"
 		"  compared with its median per request in the baseline; a slow request's\n"
 		"  verdict is the domain (sender host, network, receiver host) holding at least\n"
@@ -502,6 +512,11 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	}
 	if (a->needs & NEED_SPANS) {
 		rc = crosslat_spans_add(&a->spans, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_SCHED) {
+		rc = crosslat_sched_add(&a->sched, r);
 		if (rc < 0)
 			return rc;
 	}
@@ -1469,7 +1484,11 @@ static void verdicts_text(const struct analysis *a, const struct crosslat_verdic
 
 static int print_verdicts(const struct analysis *a, const struct analyze_opts *opts)
 {
-	struct crosslat_verdict_params params = { .slow_ns = opts->slow_ns };
+	struct crosslat_verdict_params params = {
+		.slow_ns = opts->slow_ns,
+		.sched = &a->sched,
+		.base_sched = a->baseline ? &a->baseline->sched : &a->sched,
+	};
 	struct crosslat_verdicts v;
 
 	if (crosslat_verdicts_build(&v, &a->spans, a->baseline ? &a->baseline->spans : &a->spans,
@@ -1542,6 +1561,7 @@ static void analysis_init(struct analysis *a, unsigned int needs)
 	crosslat_flows_init(&a->flows);
 	crosslat_maps_init(&a->maps);
 	crosslat_spans_init(&a->spans);
+	crosslat_sched_init(&a->sched);
 	a->progress = isatty(STDERR_FILENO);
 }
 
@@ -1550,6 +1570,7 @@ static void analysis_uninit(struct analysis *a)
 	crosslat_bt_source_destroy(a->src);
 	crosslat_kallsyms_free(&a->ksyms);
 	crosslat_spans_uninit(&a->spans);
+	crosslat_sched_uninit(&a->sched);
 	crosslat_maps_uninit(&a->maps);
 	crosslat_flows_uninit(&a->flows);
 	crosslat_summary_uninit(&a->summary);
@@ -1583,6 +1604,10 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat events without a usable flow or mapping key were ignored\n",
 			a->flows.malformed + a->maps.malformed);
 	spans_warn(&a->spans);
+	if (crosslat_sched_finish(&a->sched)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
 	return 0;
 }
 

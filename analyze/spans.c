@@ -325,6 +325,8 @@ static int on_annotate(struct crosslat_spans *sp, const struct crosslat_record *
 	s->syscalls_unrecorded = crosslat_record_u64_or(r, "syscalls_unrecorded", 0);
 	/* a later field: absent from older crosslat_span versions, U64_MAX when unknown */
 	s->pre_runq_ns = crosslat_record_u64_or(r, "pre_runq_ns", UINT64_MAX);
+	/* the net_ns context, when the session added it: the span's pod */
+	s->netns = crosslat_record_u64_or(r, "net_ns", 0);
 	return 1;
 }
 

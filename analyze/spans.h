@@ -94,6 +94,7 @@ struct crosslat_span {
 	 * (e.g. to read the request it was woken for); UINT64_MAX: unknown
 	 */
 	uint64_t pre_runq_ns;
+	uint64_t netns;		/* net_ns context of the annotate (its pod's); 0: unknown */
 	struct crosslat_span_calls *calls;	/* with CROSSLAT_SPAN_KERNEL */
 	uint32_t calls_dropped;	/* syscall and stack events past the limits, not kept */
 

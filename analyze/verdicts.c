@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sched.h"
 #include "spans.h"
 #include "verdicts.h"
 
@@ -71,6 +72,7 @@ struct forest {
 	struct node *n;		/* every timed span, grouped (host, trace id), then span id */
 	uint32_t *child;	/* children, per parent, latest end first */
 	size_t nr;
+	const struct crosslat_sched *sched;	/* the traces' runqueue waits per pod, or NULL */
 };
 
 static int cmp_span_key(const struct crosslat_span *a, const struct crosslat_span *b)
@@ -186,12 +188,15 @@ static void forest_free(struct forest *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int forest_build(struct forest *f, const struct crosslat_spans *sp)
+static int forest_build(struct forest *f, const struct crosslat_spans *sp,
+			const struct crosslat_sched *sched)
 {
 	uint32_t *count = NULL;
 	size_t i, lo, nr = 0;
 
 	memset(f, 0, sizeof(*f));
+	if (sched && crosslat_sched_has_data(sched))
+		f->sched = sched;
 	f->n = calloc(sp->nr ? sp->nr : 1, sizeof(*f->n));
 	f->child = calloc(sp->nr ? sp->nr : 1, sizeof(*f->child));
 	count = calloc(sp->nr + 1, sizeof(*count));
@@ -252,6 +257,42 @@ static int forest_build(struct forest *f, const struct crosslat_spans *sp)
 
 #define NODE_PARTS	3
 
+/* Whether the runqueue waits of both pods of a call are known (sched events, net_ns). */
+static bool pods_known(const struct forest *f, const struct crosslat_span *caller,
+		       const struct crosslat_span *callee)
+{
+	return f->sched && (caller->present & CROSSLAT_SPAN_KERNEL) &&
+	       (callee->present & CROSSLAT_SPAN_KERNEL) && caller->netns && callee->netns;
+}
+
+/*
+ * The waits for a CPU while call p was outside its callee c (before c began, after it
+ * ended): *recv, the times some task of c's pod waited; *send, of the rest of p's own
+ * time, the times some task of p's pod waited (none when both are one pod).
+ */
+static void pod_waits(const struct forest *f, const struct node *p, const struct node *c,
+		      uint64_t *recv, uint64_t *send)
+{
+	const struct crosslat_span *cs = p->s, *ss = c->s;
+	int64_t c_start = c->start > p->start ? c->start : p->start;
+	int64_t c_end = c->end < p->end ? c->end : p->end;
+	uint64_t r, w = 0;
+
+	if (c_end < c_start)
+		c_end = c_start;
+	r = crosslat_sched_runq(f->sched, ss->ktrace, ss->netns, p->start, c_start) +
+	    crosslat_sched_runq(f->sched, ss->ktrace, ss->netns, c_end, p->end);
+	if (r > p->self_ns)
+		r = p->self_ns;
+	if (cs->netns != ss->netns)
+		w = crosslat_sched_runq(f->sched, cs->ktrace, cs->netns, p->start, c_start) +
+		    crosslat_sched_runq(f->sched, cs->ktrace, cs->netns, c_end, p->end);
+	if (w > p->self_ns - r)
+		w = p->self_ns - r;
+	*recv = r;
+	*send = w;
+}
+
 /*
  * The parts of node i's own time (kind, service, peer, ns) into out, returns how many.
  * A call (a critical child of another service): SEND = the calling thread's runqueue wait;
@@ -284,10 +325,16 @@ static unsigned int node_parts(const struct forest *f, uint32_t i,
 	out[1].peer = callee->service;
 	out[2].kind = CROSSLAT_PART_RUNQ;
 	out[2].service = callee->service;
-	if ((callee->present & CROSSLAT_SPAN_KERNEL) && callee->pre_runq_ns != UINT64_MAX)
+	if (pods_known(f, s, callee)) {
+		pod_waits(f, p, &f->n[p->crit_peer], &out[2].ns, &out[1].ns);
+		left = p->self_ns - out[2].ns - out[1].ns;
+	} else if ((callee->present & CROSSLAT_SPAN_KERNEL) &&
+		   callee->pre_runq_ns != UINT64_MAX) {
 		out[2].ns = callee->pre_runq_ns < left ? callee->pre_runq_ns : left;
+		left -= out[2].ns;
+	}
 	out[0].kind = CROSSLAT_PART_NET;
-	out[0].ns = left - out[2].ns;
+	out[0].ns = left;
 	out[0].peer = callee->service;
 	return 3;
 }
@@ -591,12 +638,12 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	rc = forest_build(&fb, base);
+	rc = forest_build(&fb, base, params ? params->base_sched : NULL);
 	if (!rc)
 		rc = baseline_build(v, &fb);
 	forest_free(&fb);
 	if (!rc)
-		rc = forest_build(&f, sp);
+		rc = forest_build(&f, sp, params ? params->sched : NULL);
 	if (rc)
 		goto fail;
 

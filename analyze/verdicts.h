@@ -86,9 +86,20 @@ struct crosslat_verdict_group {
 	bool culprit;		/* named for the run: a domain, in at least 3 requests and 2% */
 };
 
+struct crosslat_sched;
+
 struct crosslat_verdict_params {
 	uint64_t slow_ns;	/* slow above this latency; 0: the default (see below) */
 	uint64_t floor_ns;	/* least excess named a culprit; 0: the default */
+	/*
+	 * The runqueue waits per pod of the judged traces and of the baseline's (finished),
+	 * or NULL. With them, a call's time is also split by its pods' waits: while the call
+	 * was on its way (outside the callee's span), the time some task of the callee's pod
+	 * waited for a CPU (its sidecar, the thread that will read the request) is the
+	 * receiver host's, then the time some task of the caller's pod waited the sender
+	 * host's; the pods are the spans' net_ns contexts.
+	 */
+	const struct crosslat_sched *sched, *base_sched;
 };
 
 struct crosslat_part_base;

@@ -26,6 +26,7 @@
 #include "spans.h"
 #include "summary.h"
 #include "syscalls.h"
+#include "sched.h"
 #include "trace_find.h"
 #include "verdicts.h"
 
@@ -2045,6 +2046,73 @@ static void test_trace_find(void)
 		CHECK(0);
 }
 
+/* ---- sched ---- */
+
+static void sched_switch_ev(struct crosslat_sched *s, int64_t ts, int64_t prev, uint64_t state,
+			    uint64_t netns, int64_t next)
+{
+	struct fake_event ev;
+
+	fe_new(&ev, CROSSLAT_EV_SCHED_SWITCH, ts, 0);
+	fe_s64(&ev, "prev_tid", prev);
+	fe_u64(&ev, "prev_state", state);
+	fe_s64(&ev, "next_tid", next);
+	if (netns)
+		fe_u64(&ev, "net_ns", netns);
+	CHECK_INT_EQ(crosslat_sched_add(s, &ev.r), 1);
+}
+
+static void sched_wakeup_ev(struct crosslat_sched *s, int64_t ts, int64_t tid)
+{
+	struct fake_event ev;
+
+	fe_new(&ev, CROSSLAT_EV_SCHED_WAKEUP, ts, 0);
+	fe_s64(&ev, "tid", tid);
+	CHECK_INT_EQ(crosslat_sched_add(s, &ev.r), 1);
+}
+
+static void test_sched(void)
+{
+	struct crosslat_sched s;
+	struct fake_event ev;
+
+	crosslat_sched_init(&s);
+	/* tasks 10 and 11 in netns 100, 20 in 200; each switched out once to learn it */
+	sched_switch_ev(&s, 0, 10, 1, 100, 0);
+	sched_switch_ev(&s, 1, 11, 1, 100, 0);
+	sched_switch_ev(&s, 2, 20, 1, 200, 0);
+	/* 10 waits [100, 300), 11 waits [200, 400): one union [100, 400) */
+	sched_wakeup_ev(&s, 100, 10);
+	sched_wakeup_ev(&s, 200, 11);
+	sched_switch_ev(&s, 300, 0, 0, 0, 10);
+	sched_switch_ev(&s, 400, 10, 0x100, 100, 11);	/* 10 preempted: waits from 400 */
+	sched_switch_ev(&s, 450, 11, 1, 100, 10);	/* ... to 450 */
+	/* 20 woken twice (the second ignored), runs at 1000; 30 never placed */
+	sched_wakeup_ev(&s, 500, 20);
+	sched_wakeup_ev(&s, 600, 20);
+	sched_switch_ev(&s, 1000, 0, 0, 0, 20);
+	sched_wakeup_ev(&s, 700, 30);
+	sched_switch_ev(&s, 800, 0, 0, 0, 30);
+	/* not a scheduler event; a sched_switch without its tids is not used */
+	fe_new(&ev, "irq_handler_entry", 5, 0);
+	CHECK_INT_EQ(crosslat_sched_add(&s, &ev.r), 0);
+	fe_new(&ev, CROSSLAT_EV_SCHED_SWITCH, 6, 0);
+	CHECK_INT_EQ(crosslat_sched_add(&s, &ev.r), 0);
+	CHECK_INT_EQ(crosslat_sched_finish(&s), 0);
+	CHECK(crosslat_sched_has_data(&s));
+	CHECK_EQ(s.no_netns, 1);
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 100, 0, 2000), 350);	/* [100,450) */
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 100, 150, 250), 100);
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 100, 350, 420), 70);
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 100, 450, 2000), 0);
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 200, 0, 2000), 500);	/* [500,1000) */
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 200, 900, 950), 50);
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 300, 0, 2000), 0);
+	CHECK_EQ(crosslat_sched_runq(&s, 1, 100, 0, 2000), 0);
+	CHECK_EQ(crosslat_sched_runq(&s, 0, 100, 300, 200), 0);
+	crosslat_sched_uninit(&s);
+}
+
 /* ---- verdicts ---- */
 
 /* A kernel-annotated span of request req (its trace id), times in ms from the request's t0. */
@@ -2073,6 +2141,7 @@ static void vspan(struct crosslat_spans *sp, uint32_t req, uint64_t span, uint64
 	fe_u64(&ev, "start_ns", start);
 	fe_u64(&ev, "duration_ns", dur);
 	fe_u64(&ev, "runq_ns", (uint64_t)(runq_ms * 1e6));
+	fe_u64(&ev, "net_ns", service[0] == 'f' ? 4026531001u : 4026531002u);	/* the pod */
 	if (pre_runq_ms >= 0)
 		fe_u64(&ev, "pre_runq_ns", (uint64_t)(pre_runq_ms * 1e6));
 	CHECK_INT_EQ(add(sp, &ev), 1);
@@ -2192,6 +2261,39 @@ static void test_verdicts(void)
 	CHECK_EQ(v.orphans, 0);
 	crosslat_verdicts_free(&v);
 
+	/*
+	 * With the pods' runqueue waits: in request 101 the call to be is outside be's span
+	 * [5, 28) and [42, 65) ms after t0; be's pod (its sidecar, say) waited for a CPU
+	 * [5, 28) and [42, 52): 33 ms of the call's 46, which are now be's
+	 */
+	{
+		struct crosslat_verdict_params p = { 0 };
+		struct crosslat_sched sched;
+		int64_t t0 = OFF1 + 1000000000ll + 101 * 1000000000ll;
+
+		crosslat_sched_init(&sched);
+		sched_switch_ev(&sched, t0, 77, 1, 4026531002u, 0);
+		sched_wakeup_ev(&sched, t0 + 5000000, 77);
+		sched_switch_ev(&sched, t0 + 28000000, 0, 0, 0, 77);
+		sched_wakeup_ev(&sched, t0 + 42000000, 77);
+		sched_switch_ev(&sched, t0 + 52000000, 0, 0, 0, 77);
+		CHECK_INT_EQ(crosslat_sched_finish(&sched), 0);
+		p.sched = &sched;
+		CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, &p), 0);
+		check_culprit(vfind(&v, 101), CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_RUNQ, "be",
+			      NULL);
+		r = vfind(&v, 101);
+		CHECK(r->domain_ns[CROSSLAT_DOMAIN_RECEIVER] > 31000000 &&
+		      r->domain_ns[CROSSLAT_DOMAIN_RECEIVER] < 33000000);
+		/* the others as without */
+		check_culprit(vfind(&v, 100), CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_APP, "be",
+			      NULL);
+		check_culprit(vfind(&v, 110), CROSSLAT_DOMAIN_NETWORK, CROSSLAT_PART_NET, "fe",
+			      "be");
+		crosslat_verdicts_free(&v);
+		crosslat_sched_uninit(&sched);
+	}
+
 	/* a fixed threshold and floor */
 	{
 		struct crosslat_verdict_params p = { .slow_ns = 100000000, .floor_ns = 1 };
@@ -2242,5 +2344,6 @@ int main(void)
 	TAP_RUN(test_syscall_names);
 	TAP_RUN(test_kallsyms);
 	TAP_RUN(test_verdicts);
+	TAP_RUN(test_sched);
 	return tap_done();
 }

@@ -3,7 +3,9 @@
 # request and call of the apps is a span of libcrosslat-span (MS_SPANS), tracked by
 # crosslat_span.ko with threshold 0 so that every span is annotated (its on-CPU, blocked
 # and runqueue times), and one LTTng session per phase records the kernel's crosslat_span_*
-# and crosslat_rtt_* events and lttng-ust's crosslat_ust:* (with vtid, vpid).
+# and crosslat_rtt_* events, the scheduler's sched_switch and sched_wakeup(_new) (whose
+# waits crosslat-analyze attributes to pods), every kernel event with the net_ns context,
+# and lttng-ust's crosslat_ust:* (with vtid, vpid).
 #
 #   ms_trace_setup              # session daemon, crosslat_span + crosslat_rtt and their probes;
 #                               # before ms_up (exports MS_SPANS)
@@ -38,6 +40,8 @@ ms_trace_phase() {
 	local name=$1 dur=$2 load=$3 on=${4:-} off=${5:-}
 	lttng create "ms-$name" --output="$MS_TRACES/$name" >/dev/null
 	lttng enable-event -k 'crosslat_span_*,crosslat_rtt_*' >/dev/null
+	lttng enable-event -k sched_switch,sched_wakeup,sched_wakeup_new >/dev/null
+	lttng add-context -k -t net_ns >/dev/null
 	lttng enable-event -u 'crosslat_ust:*' >/dev/null
 	lttng add-context -u -t vtid -t vpid >/dev/null
 	lttng start >/dev/null

@@ -2,7 +2,8 @@
 # vm: stock-only (timing-based; the overlay testbed and four Python apps crawl under KASAN)
 # vm: retry-once (a busy host makes the guest's timers fire late)
 # Verdicts on the microservice testbed (tests/vm/microsvc.sh, spans of libcrosslat-span in
-# every app: tests/vm/ms_trace.sh): one LTTng session per phase, wrk at 30 requests/s,
+# every app, scheduler events with net_ns: tests/vm/ms_trace.sh): one LTTng session per
+# phase, wrk at 30 requests/s,
 # first without a fault (the baseline), then with each fault in turn; crosslat-analyze
 # verdicts --baseline judges each phase's slow requests, and
 # tests/vm/microsvc/check_verdicts.py checks its verdicts against the apps' own logs.
@@ -31,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 DUR=${VERDICT_DUR:-8s} LOAD=30/s
-DELAY=20 LOSS=5 HOGS=4 HOGS_NICE=-5 SLOW_SVC=backend-c SLOW_MS=50 SLOW_FRAC=0.3
+DELAY=20 LOSS=5 HOGS=4 HOGS_NICE=-5 SLOW_SVC=backend-c SLOW_MS=100 SLOW_FRAC=0.3
 
 ms_trace_setup
 overlay_up vxlan
@@ -67,15 +68,12 @@ say "base: $(v base .requests) requests, $(v base .slow) slow; run culprits: $(v
 expect_eq "base: the run's culprits" "$(v base '.culprits | length')" 0
 
 # Each fault: the share of slow requests whose verdict names what was injected in that very
-# request (check_verdicts.py), and enough of them slow to say so. The target is 95% for
-# each; delay and slow reach it (99-100% measured). Below it:
-#  - cpu (83% measured): the hogs share the guest's last CPU with every pod's processes
-#    (the two "hosts" are namespaces of one guest), so the callee's nginx sidecar and the
-#    caller's threads also wait for a CPU, outside any span: that time is in the call's
-#    NET part (the packet tracker's hop timestamps can split it: next step);
-#  - loss (80% measured): slow requests that the loss did not touch (a late ACK, the
-#    guest's own noise above a threshold of the baseline's tail) count as wrong.
-declare -A want=([delay]=95 [slow]=95 [cpu]=70 [loss]=70)
+# request (check_verdicts.py), and enough of them slow to say so. The target is 95%;
+# measured on a quiet host: delay 132/132, loss 37/37, slow handler 55/56, CPU contention
+# 68/71 (95.8%). CPU contention is the most sensitive to the host's own load (the guest's
+# vCPUs slow down, every pod waits): 74% was seen with two compilers running beside the
+# guest, so it is held to 90%; the others to 95%.
+declare -A want=([delay]=95 [slow]=95 [cpu]=90 [loss]=95)
 for p in delay loss cpu slow; do
 	judged $p
 	read -r n slow right share <<<"$(v $p '"\(.requests) \(.slow) \(.right) \(.share)"')"

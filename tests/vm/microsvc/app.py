@@ -24,12 +24,13 @@ Ground truth: one JSON line per request in --log, written once the answer is sen
   connection was replaced), error (when status is 0)}].
 
 Spans (--spans, the path of libcrosslat-span.so): each request is a span of the library,
-named "GET PATH", and each call a span "call SERVICE" on the calling thread, a child of the
-request's span (its span id is the traceparent's parent-id sent); the ids logged are the
-library's. The kernel (crosslat_span.ko) tracks the request's span on the handler thread
-and a call's span on its thread (--parallel then makes every call on a pool thread; a
-call made on the handler thread itself, inside the request's span, would be traced by
-lttng-ust only: the kernel keeps one span per thread).
+named "GET PATH" (from the parsed request to the answer written), and each call a span
+"call SERVICE" on the calling thread, a child of the request's span (its span id is the
+traceparent's parent-id sent); the ids logged are the library's. The kernel
+(crosslat_span.ko) tracks the request's span on the handler thread and a call's span on
+its thread (--parallel then makes every call on a pool thread; a call made on the handler
+thread itself, inside the request's span, would be traced by lttng-ust only: the kernel
+keeps one span per thread).
 
 Slow fault: the file --fault-file, when present, holds "SLEEP_MS FRACTION": that fraction of
 requests (chosen at random) sleeps SLEEP_MS in the handler. Without the file, the
@@ -286,7 +287,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                 "Bad Gateway", len(body))).encode()
         # end before the write: the caller may see the answer before write() returns
         rec["end_ns"] = time.monotonic_ns()
-        app.spans.end(span, status)
         rec["status"] = status
         rec["calls"] = calls
         try:
@@ -296,6 +296,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # the client left (wrk stopping): the request was still served
             rec["error"] = "%s: %s" % (type(e).__name__, e)
             self.close_connection = True
+        # the span holds the answer's write (and any wait for a CPU before it)
+        app.spans.end(span, status)
         app.log(rec)
 
 
