@@ -519,6 +519,40 @@ expect 1 'kallsyms' spans --kallsyms "$tmp/nonexistent" "$span_fixture"
 expect 1 'Is a directory|No such file' otlp -o "$tmp" "$span_fixture"
 check spans_errors "exit statuses or messages of bad span invocations" test $bad = 0
 
+# ---- verdicts ---------------------------------------------------------------------------
+# The fixture's traces hold one span each (its parent not traced): one request per trace
+# id, judged against themselves.
+nroots=-1
+run spans --all --json "$span_fixture" && nroots=$(jq '[.[].trace_id] | unique | length' "$out")
+if run verdicts --json "$span_fixture" && [ "$(jq .requests "$out")" = "$nroots" ] &&
+	[ "$(jq '.culprits | length' "$out")" = 0 ] && run verdicts "$span_fixture" &&
+	grep -q '^verdict: no culprit' "$out"; then
+	ok verdicts_fixture
+else
+	not_ok verdicts_fixture "verdicts: not one request per root span ($nroots), or a culprit"
+fi
+# Bad input: a clear error or a partial result with a warning, never a crash.
+bad=0
+expect 2 'milliseconds above 0' verdicts --slow-ms x "$span_fixture"
+expect 2 'milliseconds above 0' verdicts --slow-ms 0 "$span_fixture"
+expect 1 'No such file' verdicts --baseline "$tmp/nonexistent" "$span_fixture"
+expect 1 'cannot read the CTF trace' verdicts --baseline "$tmp/bad" "$span_fixture"
+expect 1 'cannot read the CTF trace' verdicts "$tmp/bad"
+expect 2 'not an option of this command' verdicts --all "$span_fixture"
+# a copy of the span trace with each data stream cut in half
+mkdir -p "$tmp/truncated"
+cp -r "$span_fixture"/. "$tmp/truncated/"
+for f in $(find "$tmp/truncated" -type f ! -name metadata ! -name '*.idx'); do
+	truncate -s $(($(stat -c %s "$f") / 2)) "$f"
+done
+rc=0
+run verdicts "$tmp/truncated" || rc=$?
+if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
+	echo "# verdicts on a truncated trace: exit $rc, stderr: $(head -c 200 "$err")" >&2
+	bad=1
+fi
+check verdicts_errors "exit statuses or messages of bad verdicts invocations" test $bad = 0
+
 # ---- valgrind: nothing definitely lost, no invalid access -------------------------------
 if [ "${CROSSLAT_VALGRIND:-1}" = 0 ]; then
 	skip valgrind "CROSSLAT_VALGRIND=0"
@@ -527,9 +561,9 @@ elif ! command -v valgrind >/dev/null; then
 else
 	vg=0
 	for cmd in "summary --json" "flows --json" "alerts" "map" "spans --all --json" \
-		"spans --detail" "otlp -o $tmp/vg-otlp.json"; do
+		"spans --detail" "otlp -o $tmp/vg-otlp.json" "verdicts --json"; do
 		where=$tmp/session
-		case $cmd in spans*|otlp*) where=$tmp/span-session ;; esac
+		case $cmd in spans*|otlp*|verdicts*) where=$tmp/span-session ;; esac
 		# shellcheck disable=SC2086
 		valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
 			--log-file="$tmp/vg.log" "$bin" $cmd "$where" >"$out" 2>"$err"
