@@ -73,7 +73,17 @@ struct forest {
 	uint32_t *child;	/* children, per parent, latest end first */
 	size_t nr;
 	const struct crosslat_sched *sched;	/* the traces' runqueue waits per pod, or NULL */
+	/* the baseline's usual share of a call's time its pods wait (RATE_*), or NULL */
+	const struct crosslat_verdicts *rates;
 };
+
+/*
+ * Baseline keys beside the parts: per call (caller, callee), the median share of the call's
+ * time outside its callee during which the callee's pod (RATE_RECV) or the caller's
+ * (RATE_SEND) had a task waiting for a CPU, in millionths.
+ */
+#define RATE_RECV	CROSSLAT_PART_NR
+#define RATE_SEND	(CROSSLAT_PART_NR + 1)
 
 static int cmp_span_key(const struct crosslat_span *a, const struct crosslat_span *b)
 {
@@ -265,13 +275,35 @@ static bool pods_known(const struct forest *f, const struct crosslat_span *calle
 	       (callee->present & CROSSLAT_SPAN_KERNEL) && caller->netns && callee->netns;
 }
 
+static struct crosslat_part_base *base_find(const struct crosslat_verdicts *v, uint8_t kind,
+					    const char *service, const char *peer);
+
+/* wait less the baseline's usual share (rate_kind) of the window's ns; at least 0. */
+static uint64_t above_usual(const struct forest *f, uint8_t rate_kind, const char *caller,
+			    const char *callee, uint64_t wait, uint64_t window)
+{
+	const struct crosslat_part_base *b;
+	uint64_t usual;
+
+	if (!f->rates)
+		return wait;
+	b = base_find(f->rates, rate_kind, caller, callee);
+	if (!b)
+		return wait;
+	usual = (uint64_t)((double)b->median * (double)window / 1e6);
+	return wait > usual ? wait - usual : 0;
+}
+
 /*
  * The waits for a CPU while call p was outside its callee c (before c began, after it
  * ended): *recv, the times some task of c's pod waited; *send, of the rest of p's own
- * time, the times some task of p's pod waited (none when both are one pod).
+ * time, the times some task of p's pod waited (none when both are one pod). A pod's
+ * tasks wait now and then anyway (other requests, a busy host), the longer the window the
+ * more: only what exceeds the baseline's usual share of the window counts (the raw
+ * figures, for the baseline, in raw_recv and raw_send when not NULL).
  */
 static void pod_waits(const struct forest *f, const struct node *p, const struct node *c,
-		      uint64_t *recv, uint64_t *send)
+		      uint64_t *recv, uint64_t *send, uint64_t *raw_recv, uint64_t *raw_send)
 {
 	const struct crosslat_span *cs = p->s, *ss = c->s;
 	int64_t c_start = c->start > p->start ? c->start : p->start;
@@ -289,8 +321,12 @@ static void pod_waits(const struct forest *f, const struct node *p, const struct
 		    crosslat_sched_runq(f->sched, cs->ktrace, cs->netns, c_end, p->end);
 	if (w > p->self_ns - r)
 		w = p->self_ns - r;
-	*recv = r;
-	*send = w;
+	if (raw_recv)
+		*raw_recv = r;
+	if (raw_send)
+		*raw_send = w;
+	*recv = above_usual(f, RATE_RECV, cs->service, ss->service, r, p->self_ns);
+	*send = above_usual(f, RATE_SEND, cs->service, ss->service, w, p->self_ns);
 }
 
 /*
@@ -326,7 +362,7 @@ static unsigned int node_parts(const struct forest *f, uint32_t i,
 	out[2].kind = CROSSLAT_PART_RUNQ;
 	out[2].service = callee->service;
 	if (pods_known(f, s, callee)) {
-		pod_waits(f, p, &f->n[p->crit_peer], &out[2].ns, &out[1].ns);
+		pod_waits(f, p, &f->n[p->crit_peer], &out[2].ns, &out[1].ns, NULL, NULL);
 		left = p->self_ns - out[2].ns - out[1].ns;
 	} else if ((callee->present & CROSSLAT_SPAN_KERNEL) &&
 		   callee->pre_runq_ns != UINT64_MAX) {
@@ -439,13 +475,60 @@ static void req_add_part(struct crosslat_request *r, const struct crosslat_part 
  * Per request of the baseline: its latency, and each part summed over all its spans (not
  * only its critical path: a part off the path there may be on it in a judged request).
  */
-static int baseline_build(struct crosslat_verdicts *v, const struct forest *f)
+/* Sorts each baseline key's samples and takes their median. */
+static void base_medians(struct crosslat_verdicts *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nr_base; i++) {
+		struct crosslat_part_base *b = &v->base[i];
+
+		if (b->nr)
+			qsort(b->v, b->nr, sizeof(*b->v), cmp_u64);
+		b->median = percentile(b->v, b->nr, 50);
+	}
+}
+
+/* The RATE_* keys: per call of the baseline whose pods are known, the raw shares. */
+static int baseline_rates(struct crosslat_verdicts *v, const struct forest *f, size_t *cap)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < f->nr && !rc; i++) {
+		const struct node *p = &f->n[i];
+		struct crosslat_part pt = { 0 };
+		uint64_t r, w, raw_r, raw_w;
+
+		if (!p->crit_other || !p->self_ns || !pods_known(f, p->s, f->n[p->crit_peer].s))
+			continue;
+		pod_waits(f, p, &f->n[p->crit_peer], &r, &w, &raw_r, &raw_w);
+		pt.service = p->s->service;
+		pt.peer = f->n[p->crit_peer].s->service;
+		pt.kind = RATE_RECV;
+		pt.ns = (uint64_t)((double)raw_r * 1e6 / (double)p->self_ns);
+		rc = base_add(v, cap, &pt);
+		if (rc)
+			break;
+		pt.kind = RATE_SEND;
+		pt.ns = (uint64_t)((double)raw_w * 1e6 / (double)p->self_ns);
+		rc = base_add(v, cap, &pt);
+	}
+	base_medians(v);
+	return rc;
+}
+
+static int baseline_build(struct crosslat_verdicts *v, struct forest *f)
 {
 	struct crosslat_request *r = malloc(sizeof(*r));
 	uint64_t *lat = NULL;
 	size_t i, j, nlat = 0, clat = 0, cap = 0, lo = 0;
 	int rc = r ? 0 : -ENOMEM;
 
+	if (!rc && f->sched) {
+		rc = baseline_rates(v, f, &cap);
+		f->rates = v;
+	}
 	for (i = 0; i < f->nr && !rc; i++) {
 		uint32_t k;
 
@@ -470,13 +553,7 @@ static int baseline_build(struct crosslat_verdicts *v, const struct forest *f)
 		free(lat);
 		return rc;
 	}
-	for (i = 0; i < v->nr_base; i++) {
-		struct crosslat_part_base *b = &v->base[i];
-
-		if (b->nr)
-			qsort(b->v, b->nr, sizeof(*b->v), cmp_u64);
-		b->median = percentile(b->v, b->nr, 50);
-	}
+	base_medians(v);
 	if (nlat)
 		qsort(lat, nlat, sizeof(*lat), cmp_u64);
 	v->base_requests = nlat;
@@ -644,6 +721,7 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 	forest_free(&fb);
 	if (!rc)
 		rc = forest_build(&f, sp, params ? params->sched : NULL);
+	f.rates = v;
 	if (rc)
 		goto fail;
 

@@ -97,7 +97,9 @@ struct crosslat_verdict_params {
 	 * was on its way (outside the callee's span), the time some task of the callee's pod
 	 * waited for a CPU (its sidecar, the thread that will read the request) is the
 	 * receiver host's, then the time some task of the caller's pod waited the sender
-	 * host's; the pods are the spans' net_ns contexts.
+	 * host's, each less the share of the call's time the baseline's pods usually wait
+	 * (per caller and callee: the median over its calls); the pods are the spans'
+	 * net_ns contexts.
 	 */
 	const struct crosslat_sched *sched, *base_sched;
 };

@@ -14,6 +14,9 @@
 #                               # with ON_CMD run once tracing started and OFF_CMD at the end
 #                               # (each an ms_fault_* call as one word list, e.g.
 #                               # "ms_fault_delay_on 20"); prints ms_load's summary
+#   ms_trace_warmup             # 3 s of load, not traced: the first connections, the apps'
+#                               # lttng-ust registration, caches (the first seconds' tail
+#                               # would widen the baseline)
 #   ms_trace_teardown           # session daemon stopped (modules stay: unload_engine)
 MS_TRACES=${MS_TRACES:-$OUT/traces}
 
@@ -52,6 +55,10 @@ ms_trace_phase() {
 	[ -z "$off" ] || $off
 	lttng stop >/dev/null
 	lttng destroy >/dev/null
+}
+
+ms_trace_warmup() {
+	ms_load 3s 30/s warmup >/dev/null
 }
 
 ms_trace_teardown() {
