@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "verdicts.h"
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -140,6 +141,60 @@ void crosslat_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Characters of s, counting an invalid byte as one, up to limit + 1. */
+static size_t chars_upto(const unsigned char *p, size_t limit)
+{
+	size_t n = 0, len;
+
+	while (*p && n <= limit) {
+		len = utf8_len(p);
+		p += len ? len : 1;
+		n++;
+	}
+	return n;
+}
+
+void crosslat_html_str(FILE *f, const char *s, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = SIZE_MAX, n;
+	bool cut = false;
+
+	if (max_chars && chars_upto(p, max_chars) > max_chars) {
+		left = max_chars - 1;
+		cut = true;
+	}
+	for (; *p && left; left--) {
+		n = utf8_len(p);
+		switch (*p) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			/* C0 controls are not HTML text; U+FFFD also keeps the page valid UTF-8 */
+			if (!n || *p < 0x20 || *p == 0x7f)
+				fputs("&#xfffd;", f);
+			else
+				fwrite(p, 1, n, f);
+		}
+		p += n ? n : 1;
+	}
+	if (cut)
+		fputs("&#x2026;", f);
+}
+
 void crosslat_table_print(FILE *f, const struct crosslat_column *cols, unsigned int ncols,
 			  const char *cells, size_t nrows)
 {
@@ -171,4 +226,26 @@ void crosslat_table_print(FILE *f, const struct crosslat_column *cols, unsigned 
 			fputs(last ? "\n" : "  ", f);
 		}
 	}
+}
+
+const char *crosslat_fmt_culprit(char *buf, size_t len, uint8_t kind, const char *service,
+				 const char *peer)
+{
+	service = service && *service ? service : "?";
+	peer = peer && *peer ? peer : "?";
+	switch (kind) {
+	case CROSSLAT_PART_NET:
+		snprintf(buf, len, "flow %s -> %s", service, peer);
+		break;
+	case CROSSLAT_PART_SEND:
+		snprintf(buf, len, "%s (CPU contention calling %s)", service, peer);
+		break;
+	case CROSSLAT_PART_RUNQ:
+		snprintf(buf, len, "%s (CPU contention)", service);
+		break;
+	default:
+		snprintf(buf, len, "%s (handler)", service);
+		break;
+	}
+	return buf;
 }

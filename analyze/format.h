@@ -37,6 +37,20 @@ const char *crosslat_fmt_time(char *buf, size_t len, int64_t ns, bool unix_epoch
 /* s as a JSON string literal; invalid UTF-8 bytes become U+FFFD. */
 void crosslat_json_str(FILE *f, const char *s);
 
+/*
+ * s as HTML (or XML) text, fit for an element's content and a quoted attribute value: & < >
+ * " ' as character references; control characters and invalid UTF-8 bytes as U+FFFD. With
+ * max_chars, a longer s is cut after max_chars - 1 characters and ends with an ellipsis.
+ */
+void crosslat_html_str(FILE *f, const char *s, size_t max_chars);
+
+/*
+ * A verdict's culprit part (kind: enum crosslat_part_kind) in words: "flow frontend ->
+ * backend-b", "backend-a (CPU contention)", ...
+ */
+const char *crosslat_fmt_culprit(char *buf, size_t len, uint8_t kind, const char *service,
+				 const char *peer);
+
 /* A column of a text table. */
 struct crosslat_column {
 	const char *title;

@@ -22,9 +22,11 @@
 #include "maps.h"
 #include "otlp.h"
 #include "record.h"
+#include "report.h"
 #include "span_view.h"
 #include "spans.h"
 #include "summary.h"
+#include "hops.h"
 #include "sched.h"
 #include "trace_find.h"
 #include "verdicts.h"
@@ -76,6 +78,7 @@ enum {
 	NEED_MAPS	= 1 << 2,
 	NEED_SPANS	= 1 << 3,
 	NEED_SCHED	= 1 << 4,
+	NEED_HOPS	= 1 << 5,
 };
 
 struct analyze_opts {
@@ -108,6 +111,7 @@ struct analysis {
 	struct crosslat_maps maps;
 	struct crosslat_spans spans;
 	struct crosslat_sched sched;	/* runqueue waits per pod (sched_* events) */
+	struct crosslat_hops hops;	/* crosslat_pkt_hop latencies per hop */
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
@@ -138,6 +142,8 @@ static int print_maps(const struct analysis *a, const struct analyze_opts *opts)
 static int print_spans(const struct analysis *a, const struct analyze_opts *opts);
 static int print_otlp(const struct analysis *a, const struct analyze_opts *opts);
 static int print_verdicts(const struct analysis *a, const struct analyze_opts *opts);
+static int print_report(const struct analysis *a, const struct analyze_opts *opts);
+static int print_hops(const struct analysis *a, const struct analyze_opts *opts);
 
 static const struct subcmd subcmds[] = {
 	{ "summary", "[--json] TRACE...",
@@ -161,10 +167,16 @@ static const struct subcmd subcmds[] = {
 	{ "otlp", "[-o FILE] [--kallsyms FILE] TRACE...",
 	  "the spans as OTLP/JSON lines (OpenTelemetry Collector file exporter format)",
 	  OPT_OUTPUT | OPT_KALLSYMS, NEED_SPANS, print_otlp, NULL, 0 },
+	{ "hops", "[--json] [--limit N] TRACE...",
+	  "per hop of crosslat_pkt (pod port <-> NIC): segments and latency percentiles",
+	  OPT_JSON | OPT_LIMIT, NEED_HOPS, print_hops, NULL, 0 },
 	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
 	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED, print_verdicts,
 	  NULL, 0 },
+	{ "report", "-o FILE [--baseline TRACE] [--slow-ms N] TRACE...",
+	  "the verdicts as one self-contained HTML page with SVG charts",
+	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW, NEED_SPANS | NEED_SCHED, print_report, NULL, 0 },
 };
 
 static const struct option long_options[] = {
@@ -215,11 +227,13 @@ static void usage(FILE *f)
 		"                    digits), or of every span of this trace id (32)\n"
 		"      --kallsyms FILE  spans, otlp: kernel stack addresses also as symbols, from\n"
 		"                    a copy of the traced host's /proc/kallsyms (read as root)\n"
-		"  -o, --output FILE otlp: write to FILE instead of stdout\n"
-		"      --baseline TRACE  verdicts: what is usual comes from this trace (a run\n"
-		"                    without the fault); default: the traces judged\n"
-		"      --slow-ms N   verdicts: requests slower than N ms are slow (default: the\n"
-		"                    baseline's median + 2 x (90th percentile - median))\n"
+		"  -o, --output FILE otlp: write to FILE instead of stdout; report: the HTML\n"
+		"                    file to write (required)\n"
+		"      --baseline TRACE  verdicts, report: what is usual comes from this trace (a\n"
+		"                    run without the fault); default: the traces judged\n"
+		"      --slow-ms N   verdicts, report: requests slower than N ms are slow\n"
+		"                    (default: the baseline's median + 2 x (90th percentile -\n"
+		"                    median))\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"ARGUMENTS\n"
@@ -295,6 +309,12 @@ static void usage(FILE *f)
 		"  such offset keeps CLOCK_MONOTONIC times (since boot), with the attribute\n"
 		"  crosslat.clock=\"monotonic\" and a warning.\n"
 		"\n"
+		"  hops groups crosslat_pkt_hop events (crosslat_pkt.ko: a segment carrying a\n"
+		"  trace context seen at one point of a host, then at another) per hop: HOST,\n"
+		"  NETNS (inode of the points' namespace), FROM and TO (role#ifindex: vport, a\n"
+		"  pod's port; nic, the underlay), SEGMENT (request or response), EVENTS, and\n"
+		"  the latency's MIN_MS, P50_MS, P90_MS, P99_MS, MAX_MS.\n"
+		"\n"
 		"  verdicts splits each request (a root span and its descendants: same host and\n"
 		"  trace id) along its critical path, from its end backwards into the child that\n"
 		"  ended last. A span whose critical child belongs to another service is a call:\n"
@@ -319,6 +339,14 @@ static void usage(FILE *f)
 		"  least 3 slow requests and 2%% of all is named for the run. Spans need their\n"
 		"  kernel annotation (crosslat_span.ko, threshold_us=0 for every span) for the\n"
 		"  runqueue parts; without it their time is app or net.\n"
+		"\n"
+		"  report writes the verdicts as one HTML file that needs nothing else to be read\n"
+		"  (inline CSS and SVG, no script, no link): the run's culprits, the facts\n"
+		"  (requests, slow threshold, the baseline's median and 99th percentile), the CDF\n"
+		"  of the requests' latency beside the baseline's (with --baseline) and the slow\n"
+		"  threshold, the slow requests (the 50 slowest) as bars of their time above the\n"
+		"  baseline per domain with their verdicts, and the tables of verdicts and slow\n"
+		"  requests. Service names and paths from the traces are escaped.\n"
 		"\n"
 		"JSON OUTPUT\n"
 		"  Integers unless said; trace times (*_ns of events) in ns from the clock's\n"
@@ -362,6 +390,9 @@ static void usage(FILE *f)
 		"    (or null), ret}], in the kernel's order), stacks ([{kernel (boolean),\n"
 		"    syscall_nr, syscall, start_ns, offset_ns, blocked_ns, depth, ips (hex\n"
 		"    strings), symbols (with --kallsyms)}])\n"
+		"  hops: an array, one object per hop: netns_inum, trace, hostname, from_role,\n"
+		"    from_ifindex, to_role, to_ifindex, segment, events, bytes, min_ns, p50_ns,\n"
+		"    p90_ns, p99_ns, max_ns, first_ns, last_ns\n"
 		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
 		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
 		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
@@ -388,7 +419,8 @@ static void usage(FILE *f)
 		"  " PROG " spans --span 1011121314151617 --kallsyms kallsyms.txt trace/\n"
 		"  " PROG " spans --json trace/ | jq '.[] | select(.blocked_ns > 1e7) | .calls'\n"
 		"  " PROG " otlp -o spans.json host1/ host2/  # then an otlpjsonfile receiver\n"
-		"  " PROG " verdicts --baseline quiet-run/ slow-run/\n");
+		"  " PROG " verdicts --baseline quiet-run/ slow-run/\n"
+		"  " PROG " report -o report.html --baseline quiet-run/ slow-run/\n");
 }
 
 static void usage_hint(void)
@@ -517,6 +549,11 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	}
 	if (a->needs & NEED_SCHED) {
 		rc = crosslat_sched_add(&a->sched, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_HOPS) {
+		rc = crosslat_hops_add(&a->hops, r);
 		if (rc < 0)
 			return rc;
 	}
@@ -1262,31 +1299,77 @@ static const struct subcmd *find_subcmd(const char *name)
 	return NULL;
 }
 
-/* The OPT_* bit of a getopt_long() value; 0 for --help and errors. */
-/* ---- verdicts --------------------------------------------------------------------------- */
+/* ---- hops ------------------------------------------------------------------------------- */
 
-/* "flow frontend -> backend-b", "backend-a (CPU contention)", ... */
-static const char *culprit_text(char *buf, size_t len, uint8_t kind, const char *service,
-				const char *peer)
+static const char *hop_point(char *buf, size_t len, uint8_t role, int32_t ifindex)
 {
-	service = service && *service ? service : "?";
-	peer = peer && *peer ? peer : "?";
-	switch (kind) {
-	case CROSSLAT_PART_NET:
-		snprintf(buf, len, "flow %s -> %s", service, peer);
-		break;
-	case CROSSLAT_PART_SEND:
-		snprintf(buf, len, "%s (CPU contention calling %s)", service, peer);
-		break;
-	case CROSSLAT_PART_RUNQ:
-		snprintf(buf, len, "%s (CPU contention)", service);
-		break;
-	default:
-		snprintf(buf, len, "%s (handler)", service);
-		break;
-	}
+	char rb[16];
+
+	snprintf(buf, len, "%s#%d", crosslat_hop_role_name(role, rb, sizeof(rb)), ifindex);
 	return buf;
 }
+
+static int print_hops(const struct analysis *a, const struct analyze_opts *opts)
+{
+	static const struct crosslat_column cols[] = {
+		{ "HOST", false }, { "NETNS", true }, { "FROM", false }, { "TO", false },
+		{ "SEGMENT", false }, { "EVENTS", true }, { "MIN_MS", true }, { "P50_MS", true },
+		{ "P90_MS", true }, { "P99_MS", true }, { "MAX_MS", true },
+	};
+	const struct crosslat_hops *h = &a->hops;
+	char (*cells)[CROSSLAT_CELL_MAX];
+	size_t i, n = rows(h->nr, opts);
+	char rb[16];
+
+	if (opts->json) {
+		putchar('[');
+		for (i = 0; i < n; i++) {
+			const struct crosslat_hop *hop = &h->v[i];
+
+			printf("%s{", i ? "," : "");
+			printf("\"netns_inum\":%u", hop->key.netns_inum);
+			json_trace(a, hop->key.trace);
+			printf(",\"from_role\":\"%s\",\"from_ifindex\":%d",
+			       crosslat_hop_role_name(hop->key.from_role, rb, sizeof(rb)),
+			       hop->key.from_ifindex);
+			printf(",\"to_role\":\"%s\",\"to_ifindex\":%d",
+			       crosslat_hop_role_name(hop->key.to_role, rb, sizeof(rb)),
+			       hop->key.to_ifindex);
+			printf(",\"segment\":\"%s\",\"events\":%zu,\"bytes\":%" PRIu64,
+			       hop->key.is_response ? "response" : "request", hop->nr, hop->bytes);
+			printf(",\"min_ns\":%" PRIu64 ",\"p50_ns\":%" PRIu64 ",\"p90_ns\":%" PRIu64
+			       ",\"p99_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64 ",\"first_ns\":%" PRId64
+			       ",\"last_ns\":%" PRId64 "}", hop->min, hop->p50, hop->p90, hop->p99,
+			       hop->max, hop->first_ns, hop->last_ns);
+		}
+		puts("]");
+		return 0;
+	}
+	cells = cells_alloc(n, ARRAY_SIZE(cols));
+	if (!cells)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct crosslat_hop *hop = &h->v[i];
+		char (*c)[CROSSLAT_CELL_MAX] = cells + i * ARRAY_SIZE(cols);
+
+		trace_label(a, hop->key.trace, c[0], CROSSLAT_CELL_MAX);
+		snprintf(c[1], CROSSLAT_CELL_MAX, "%u", hop->key.netns_inum);
+		hop_point(c[2], CROSSLAT_CELL_MAX, hop->key.from_role, hop->key.from_ifindex);
+		hop_point(c[3], CROSSLAT_CELL_MAX, hop->key.to_role, hop->key.to_ifindex);
+		snprintf(c[4], CROSSLAT_CELL_MAX, "%s", hop->key.is_response ? "response" : "request");
+		snprintf(c[5], CROSSLAT_CELL_MAX, "%zu", hop->nr);
+		crosslat_fmt_ms(c[6], CROSSLAT_CELL_MAX, hop->min);
+		crosslat_fmt_ms(c[7], CROSSLAT_CELL_MAX, hop->p50);
+		crosslat_fmt_ms(c[8], CROSSLAT_CELL_MAX, hop->p90);
+		crosslat_fmt_ms(c[9], CROSSLAT_CELL_MAX, hop->p99);
+		crosslat_fmt_ms(c[10], CROSSLAT_CELL_MAX, hop->max);
+	}
+	crosslat_table_print(stdout, cols, ARRAY_SIZE(cols), (const char *)cells, n);
+	free(cells);
+	return 0;
+}
+
+/* ---- verdicts --------------------------------------------------------------------------- */
 
 static void json_part(const struct crosslat_part *pt)
 {
@@ -1422,7 +1505,8 @@ static void verdicts_text(const struct analysis *a, const struct crosslat_verdic
 			if (g->culprit)
 				printf("verdict: %s: %s, %u of %zu slow requests\n",
 				       crosslat_domain_names[g->domain],
-				       culprit_text(buf, sizeof(buf), g->kind, g->service, g->peer),
+				       crosslat_fmt_culprit(buf, sizeof(buf), g->kind, g->service,
+							    g->peer),
 				       g->requests, v->nr_slow);
 		}
 	}
@@ -1440,7 +1524,7 @@ static void verdicts_text(const struct analysis *a, const struct crosslat_verdic
 		if (g->domain == CROSSLAT_DOMAIN_NONE)
 			snprintf(c[1], CROSSLAT_CELL_MAX, "-");
 		else
-			culprit_text(c[1], CROSSLAT_CELL_MAX, g->kind, g->service, g->peer);
+			crosslat_fmt_culprit(c[1], CROSSLAT_CELL_MAX, g->kind, g->service, g->peer);
 		snprintf(c[2], CROSSLAT_CELL_MAX, "%u", g->requests);
 		snprintf(c[3], CROSSLAT_CELL_MAX, "%.1f%%", 100.0 * g->requests / v->nr_slow);
 		crosslat_fmt_ms(c[4], CROSSLAT_CELL_MAX, g->requests ? g->excess_ns / g->requests : 0);
@@ -1474,8 +1558,8 @@ static void verdicts_text(const struct analysis *a, const struct crosslat_verdic
 		if (r->culprit < 0)
 			snprintf(c[8], CROSSLAT_CELL_MAX, "-");
 		else
-			culprit_text(c[8], CROSSLAT_CELL_MAX, r->parts[r->culprit].kind,
-				     r->parts[r->culprit].service, r->parts[r->culprit].peer);
+			crosslat_fmt_culprit(c[8], CROSSLAT_CELL_MAX, r->parts[r->culprit].kind,
+					     r->parts[r->culprit].service, r->parts[r->culprit].peer);
 	}
 	printf("slow requests, oldest first (SENDER_MS, NETWORK_MS, RECEIVER_MS: time above the baseline)\n");
 	crosslat_table_print(stdout, rcols, ARRAY_SIZE(rcols), (const char *)cells, nslow);
@@ -1506,6 +1590,68 @@ static int print_verdicts(const struct analysis *a, const struct analyze_opts *o
 	return 0;
 }
 
+/* ---- report ----------------------------------------------------------------------------- */
+
+static int print_report(const struct analysis *a, const struct analyze_opts *opts)
+{
+	struct crosslat_verdict_params params = {
+		.slow_ns = opts->slow_ns,
+		.sched = &a->sched,
+		.base_sched = a->baseline ? &a->baseline->sched : &a->sched,
+	};
+	struct crosslat_verdict_params base_params = {
+		.sched = params.base_sched,
+		.base_sched = params.base_sched,
+	};
+	struct crosslat_verdicts v, bv;
+	struct crosslat_report rep = {
+		.v = &v,
+		.base = a->baseline ? &bv : NULL,
+		.baseline = opts->baseline,
+		.traces = a->traces,
+		.nr_traces = a->nr_traces,
+		.unix_epoch = all_unix_epoch(a),
+	};
+	FILE *f;
+	int rc;
+
+	/* the same verdicts as `verdicts` prints */
+	if (crosslat_verdicts_build(&v, &a->spans, a->baseline ? &a->baseline->spans : &a->spans,
+				    &params)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	/* the baseline's own requests for its CDF: only their latencies are used */
+	if (a->baseline && crosslat_verdicts_build(&bv, &a->baseline->spans,
+						   &a->baseline->spans, &base_params)) {
+		crosslat_verdicts_free(&v);
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	if (!v.nr)
+		fprintf(stderr, PROG ": warning: no request (root span with a time) in the traces\n");
+	f = fopen(opts->output, "w");
+	if (!f) {
+		rc = -errno;
+		fprintf(stderr, PROG ": %s: %s\n", opts->output, strerror(-rc));
+		goto out;
+	}
+	rc = crosslat_report_write(f, &rep);
+	if (fclose(f) && !rc)
+		rc = -EIO;
+	if (rc)
+		fprintf(stderr, PROG ": writing %s: %s\n", opts->output, strerror(-rc));
+	else
+		fprintf(stderr, PROG ": %s: %zu requests, %zu slow, %zu run culprits\n",
+			opts->output, v.nr, v.nr_slow, v.nr_culprits);
+out:
+	if (a->baseline)
+		crosslat_verdicts_free(&bv);
+	crosslat_verdicts_free(&v);
+	return rc;
+}
+
+/* The OPT_* bit of a getopt_long() value; 0 for --help and errors. */
 static unsigned int opt_bit(int c)
 {
 	static const struct {
@@ -1562,6 +1708,7 @@ static void analysis_init(struct analysis *a, unsigned int needs)
 	crosslat_maps_init(&a->maps);
 	crosslat_spans_init(&a->spans);
 	crosslat_sched_init(&a->sched);
+	crosslat_hops_init(&a->hops);
 	a->progress = isatty(STDERR_FILENO);
 }
 
@@ -1571,6 +1718,7 @@ static void analysis_uninit(struct analysis *a)
 	crosslat_kallsyms_free(&a->ksyms);
 	crosslat_spans_uninit(&a->spans);
 	crosslat_sched_uninit(&a->sched);
+	crosslat_hops_uninit(&a->hops);
 	crosslat_maps_uninit(&a->maps);
 	crosslat_flows_uninit(&a->flows);
 	crosslat_summary_uninit(&a->summary);
@@ -1604,6 +1752,10 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat events without a usable flow or mapping key were ignored\n",
 			a->flows.malformed + a->maps.malformed);
 	spans_warn(&a->spans);
+	crosslat_hops_finish(&a->hops);
+	if (a->hops.malformed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_pkt_hop events without their hop fields were ignored\n",
+			a->hops.malformed);
 	if (crosslat_sched_finish(&a->sched)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
@@ -1747,6 +1899,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s: %s is not an option of this command\n", cmd->name,
 			opt_name(opts.given & ~cmd->opts));
 		usage_hint();
+		return EXIT_USAGE;
+	}
+	/* a page of HTML is no use on a terminal: it goes to a file */
+	if (cmd->print == print_report && !opts.output) {
+		fprintf(stderr, PROG ": %s: -o FILE is required\nUsage: " PROG " %s %s\n",
+			cmd->name, cmd->name, cmd->synopsis);
 		return EXIT_USAGE;
 	}
 	if (opts.sort_key && parse_sort(cmd, opts.sort_key, &opts.sort)) {

@@ -22,10 +22,13 @@
 #include "maps.h"
 #include "otlp.h"
 #include "record.h"
+#include "report.h"
 #include "span_view.h"
 #include "spans.h"
 #include "summary.h"
+#include "svg.h"
 #include "syscalls.h"
+#include "hops.h"
 #include "sched.h"
 #include "trace_find.h"
 #include "verdicts.h"
@@ -1017,6 +1020,66 @@ static void test_format_json_str(void)
 				    cases[i].out);
 		free(got);
 	}
+}
+
+static char *html_of(const char *s, size_t max_chars)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	crosslat_html_str(f, s, max_chars);
+	fclose(f);
+	return out;
+}
+
+static void test_format_html_str(void)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *out;
+	} cases[] = {
+		{ "plain", 0, "plain" },
+		{ "<b>&\"'", 0, "&lt;b&gt;&amp;&quot;&#39;" },
+		{ "tab\there\n", 0, "tab&#xfffd;here&#xfffd;" },	/* no control in text */
+		{ "caf\xc3\xa9", 0, "caf\xc3\xa9" },
+		{ "bad\xff!", 0, "bad&#xfffd;!" },
+		{ "over\xc0\xaf", 0, "over&#xfffd;&#xfffd;" },
+		{ "abcdef", 6, "abcdef" },				/* fits */
+		{ "abcdefg", 6, "abcde&#x2026;" },			/* cut, with an ellipsis */
+		{ "\xc3\xa9\xc3\xa9\xc3\xa9", 2, "\xc3\xa9&#x2026;" },	/* at a character */
+		{ "<<<", 2, "&lt;&#x2026;" },
+		{ "", 3, "" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = html_of(cases[i].in, cases[i].max);
+
+		if (!got)
+			tap_fail_at(__FILE__, __LINE__, "#%u: out of memory", i);
+		else if (strcmp(got, cases[i].out))
+			tap_fail_at(__FILE__, __LINE__, "#%u: got %s, want %s", i, got,
+				    cases[i].out);
+		free(got);
+	}
+}
+
+static void test_format_culprit(void)
+{
+	char buf[64];
+
+	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_NET, "fe", "be"),
+		      "flow fe -> be"));
+	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_SEND, "fe", NULL),
+		      "fe (CPU contention calling ?)"));
+	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_RUNQ, "be", NULL),
+		      "be (CPU contention)"));
+	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_APP, "", NULL),
+		      "? (handler)"));
 }
 
 static void test_format_table(void)
@@ -2046,6 +2109,59 @@ static void test_trace_find(void)
 		CHECK(0);
 }
 
+/* ---- hops ---- */
+
+static void hop_ev(struct crosslat_hops *h, uint32_t trace, int32_t from, int32_t to,
+		   uint8_t resp, uint64_t lat)
+{
+	struct fake_event ev;
+
+	fe_new(&ev, CROSSLAT_EV_PKT_HOP, 1000 + (int64_t)lat, trace);
+	fe_u64(&ev, "netns_inum", 4026532000u);
+	fe_s64(&ev, "from_ifindex", from);
+	fe_s64(&ev, "to_ifindex", to);
+	fe_u64(&ev, "from_role", from < 10 ? CROSSLAT_HOP_VPORT : CROSSLAT_HOP_NIC);
+	fe_u64(&ev, "to_role", to < 10 ? CROSSLAT_HOP_VPORT : CROSSLAT_HOP_NIC);
+	fe_u64(&ev, "is_response", resp);
+	fe_u64(&ev, "latency_ns", lat);
+	fe_u64(&ev, "len", 100);
+	CHECK_INT_EQ(crosslat_hops_add(h, &ev.r), 1);
+}
+
+static void test_hops(void)
+{
+	struct crosslat_hops h;
+	struct fake_event ev;
+	uint64_t i;
+	char buf[16];
+
+	crosslat_hops_init(&h);
+	for (i = 1; i <= 100; i++)		/* vport 3 -> nic 12: 1..100 us */
+		hop_ev(&h, 0, 3, 12, 0, i * 1000);
+	hop_ev(&h, 0, 3, 12, 1, 5000);		/* a response: its own hop */
+	hop_ev(&h, 1, 3, 12, 0, 7000);		/* another trace (host): its own hop */
+	fe_new(&ev, CROSSLAT_EV_PKT_HOP, 5, 0);	/* no fields: counted, ignored */
+	CHECK_INT_EQ(crosslat_hops_add(&h, &ev.r), 1);
+	fe_new(&ev, "crosslat_rtt_alert", 5, 0);
+	CHECK_INT_EQ(crosslat_hops_add(&h, &ev.r), 0);
+	crosslat_hops_finish(&h);
+	CHECK_EQ(h.nr, 3);
+	CHECK_EQ(h.events, 102);
+	CHECK_EQ(h.malformed, 1);
+	CHECK_EQ(h.v[0].nr, 100);
+	CHECK_EQ(h.v[0].min, 1000);
+	CHECK_EQ(h.v[0].p50, 50000);
+	CHECK_EQ(h.v[0].p90, 90000);
+	CHECK_EQ(h.v[0].p99, 99000);
+	CHECK_EQ(h.v[0].max, 100000);
+	CHECK_EQ(h.v[0].bytes, 10000);
+	CHECK_EQ(h.v[1].key.is_response, 1);
+	CHECK_EQ(h.v[2].key.trace, 1);
+	CHECK(!strcmp(crosslat_hop_role_name(CROSSLAT_HOP_NIC, buf, sizeof(buf)), "nic"));
+	CHECK(!strcmp(crosslat_hop_role_name(9, buf, sizeof(buf)), "role 9"));
+	crosslat_hops_uninit(&h);
+}
+
 /* ---- sched ---- */
 
 static void sched_switch_ev(struct crosslat_sched *s, int64_t ts, int64_t prev, uint64_t state,
@@ -2152,17 +2268,23 @@ static void vspan(struct crosslat_spans *sp, uint32_t req, uint64_t span, uint64
  * once; be (span 3) and be2 (span 5) serve them. Extra ms: be's handler (app), its wait
  * for a CPU before it began (pre), the way to be and back (net), be2's own runqueue wait.
  */
-static void vrequest(struct crosslat_spans *sp, uint32_t req, double app, double pre,
-		     double net, double be2_runq)
+static void vrequest_be(struct crosslat_spans *sp, uint32_t req, const char *be, double app,
+			double pre, double net, double be2_runq)
 {
 	double be_end = 22 + app + pre + net, c1_end = be_end + 3, c2_end = 15 + be2_runq;
 	double end = (c1_end > c2_end ? c1_end : c2_end) + 2;
 
 	vspan(sp, req, 1, 0, "fe", 0, end, 0.2, -1);
 	vspan(sp, req, 2, 1, "fe", 5, c1_end, 0.1, -1);
-	vspan(sp, req, 3, 2, "be", 8 + pre + net / 2, be_end - net / 2, 1, 0.5 + pre);
+	vspan(sp, req, 3, 2, be, 8 + pre + net / 2, be_end - net / 2, 1, 0.5 + pre);
 	vspan(sp, req, 4, 1, "fe", 5, 15 + be2_runq, 0, -1);
 	vspan(sp, req, 5, 4, "be2", 7, 13 + be2_runq, 0.5 + be2_runq, 0.2);
+}
+
+static void vrequest(struct crosslat_spans *sp, uint32_t req, double app, double pre,
+		     double net, double be2_runq)
+{
+	vrequest_be(sp, req, "be", app, pre, net, be2_runq);
 }
 
 static const struct crosslat_request *vfind(const struct crosslat_verdicts *v, uint32_t req)
@@ -2307,6 +2429,183 @@ static void test_verdicts(void)
 	crosslat_spans_uninit(&base);
 }
 
+/* ---- report ---- */
+
+static void test_svg_scale(void)
+{
+	struct crosslat_scale s = { .p0 = 70, .p1 = 940 };
+	double step;
+
+	step = crosslat_scale_round(&s, 194.7, 8);
+	CHECK(step == 20 && s.lo == 0 && s.hi == 200);
+	step = crosslat_scale_round(&s, 100, 5);
+	CHECK(step == 20 && s.hi == 100);		/* max on a step: no step added */
+	step = crosslat_scale_round(&s, 0.3, 5);
+	CHECK(step > 0.0499 && step < 0.0501 && s.hi > 0.2999 && s.hi < 0.3001);
+	step = crosslat_scale_round(&s, 0, 5);
+	CHECK(step == 0.2 && s.hi > 0.9999 && s.hi < 1.0001);
+	step = crosslat_scale_round(&s, 100, 8);
+	CHECK(s.hi == 100);
+	CHECK(crosslat_scale_px(&s, 50) == 505);
+	CHECK(crosslat_scale_px(&s, -1) == 70);		/* clamped */
+	CHECK(crosslat_scale_px(&s, 1000) == 940);
+}
+
+static void test_svg_line(void)
+{
+	struct crosslat_svg_line l;
+	char *out = NULL;
+	size_t len, i;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f) {
+		CHECK(0);
+		return;
+	}
+	crosslat_svg_line_begin(&l, f, "cdf");
+	for (i = 0; i <= 1000; i++)	/* 1000 steps of 0.01 px, then one of 10 */
+		crosslat_svg_line_to(&l, 10 + i * 0.01, 20);
+	crosslat_svg_line_to(&l, 30, 20);
+	crosslat_svg_line_to(&l, 30.1, 20);	/* the last point, kept though near */
+	crosslat_svg_line_end(&l);
+	fclose(f);
+	CHECK(out && !strcmp(out, "<polyline class=\"cdf\" points=\"10.0,20.0 10.5,20.0 "
+			     "11.0,20.0 11.5,20.0 12.0,20.0 12.5,20.0 13.0,20.0 13.5,20.0 "
+			     "14.0,20.0 14.5,20.0 15.0,20.0 15.5,20.0 16.0,20.0 16.5,20.0 "
+			     "17.0,20.0 17.5,20.0 18.0,20.0 18.5,20.0 19.0,20.0 19.5,20.0 "
+			     "20.0,20.0 30.0,20.0 30.1,20.0\"/>\n"));
+	if (out && l.points != 23)
+		printf("# %s", out);
+	free(out);
+}
+
+/* The text written to a tmpfile(), or NULL after a failed CHECK (free() it). */
+static char *report_of(const struct crosslat_report *rep)
+{
+	FILE *f = tmpfile();
+	char *out;
+	long len;
+
+	if (!f) {
+		CHECK(0);
+		return NULL;
+	}
+	CHECK_INT_EQ(crosslat_report_write(f, rep), 0);
+	len = ftell(f);
+	out = len > 0 ? malloc(len + 1) : NULL;
+	rewind(f);
+	if (!out || fread(out, 1, len, f) != (size_t)len) {
+		CHECK(0);
+		free(out);
+		fclose(f);
+		return NULL;
+	}
+	out[len] = 0;
+	fclose(f);
+	return out;
+}
+
+/* Whether every <tag ...> (or <tag>) of html has its </tag>, in number. */
+static bool balanced(const char *html, const char *tag)
+{
+	char open[32], open_attrs[32], close[32];
+
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(open_attrs, sizeof(open_attrs), "<%s ", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	return count_of(html, open) + count_of(html, open_attrs) == count_of(html, close);
+}
+
+static void check_page(const char *html)
+{
+	static const char *const tags[] = { "html", "head", "body", "svg", "table", "tr", "g",
+					    "text", "title", "p", "h2" };
+	unsigned int i;
+
+	CHECK(!strncmp(html, "<!DOCTYPE html>\n", 16));
+	CHECK(strlen(html) > 8 && !strcmp(html + strlen(html) - 8, "</html>\n"));
+	for (i = 0; i < ARRAY_SIZE(tags); i++)
+		if (!balanced(html, tags[i]))
+			tap_fail_at(__FILE__, __LINE__, "<%s> not balanced", tags[i]);
+	/* offline: nothing to fetch, nothing to run */
+	CHECK(!strstr(html, "http:") && !strstr(html, "https:") && !strstr(html, "<script") &&
+	      !strstr(html, "src=") && !strstr(html, "href=") && !strstr(html, "url("));
+}
+
+static void test_report(void)
+{
+	static const char evil[] = "<b>&\"";
+	struct crosslat_spans base, sp;
+	struct crosslat_verdicts v, bv;
+	struct crosslat_report rep = { .v = &v, .base = &bv, .baseline = "quiet/<run>",
+				       .traces = span_traces, .nr_traces = 1, .unix_epoch = true };
+	char *html;
+	uint32_t i;
+
+	/* the slow service is named with HTML's special characters */
+	span_traces_init(&base);
+	for (i = 0; i < 40; i++)
+		vrequest_be(&base, i, evil, (i % 20) * 0.1, 0, 0, 0);
+	span_traces_init(&sp);
+	for (i = 0; i < 4; i++)			/* its handler: the run's culprit */
+		vrequest_be(&sp, 100 + i, evil, 40 + i, 0, 0, 0);
+	vrequest_be(&sp, 110, evil, 0, 0, 50, 0);	/* the network: one request */
+	for (i = 0; i < 5; i++)
+		vrequest_be(&sp, 120 + i, evil, 1, 0, 0, 0);	/* as usual */
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, NULL), 0);
+	CHECK_INT_EQ(crosslat_verdicts_build(&bv, &base, &base, NULL), 0);
+	CHECK_EQ(v.nr_slow, 5);
+	CHECK_EQ(v.nr_culprits, 1);
+	html = report_of(&rep);
+	if (html) {
+		check_page(html);
+		CHECK(count_of(html, "<svg ") >= 2);	/* the CDF and the bars */
+		CHECK(count_of(html, "<polyline ") == 2);	/* these traces and the baseline */
+		CHECK(strstr(html, "<p class=\"verdict culprit\">receiver host: "
+				   "&lt;b&gt;&amp;&quot; (handler), 4 of 5 slow requests</p>"));
+		CHECK(strstr(html, "network: flow fe -&gt; &lt;b&gt;&amp;&quot;"));
+		CHECK(strstr(html, "quiet/&lt;run&gt;: 40 requests"));
+		CHECK(!strstr(html, evil) && !strstr(html, "<run>"));
+		CHECK(count_of(html, "<g><title>trace ") == 5);	/* a bar per slow request */
+		CHECK(strstr(html, "these traces: 10 requests") &&
+		      strstr(html, "baseline: 40 requests"));
+		if (tap.fails)
+			printf("# %.*s\n", 400, html);
+	}
+	free(html);
+
+	/* at most max_bars bars, the slowest: the network's (50 ms more), 3 handler ones (41-43) */
+	rep.max_bars = 4;
+	html = report_of(&rep);
+	if (html) {
+		check_page(html);
+		CHECK(count_of(html, "<g><title>trace ") == 4);
+		CHECK_EQ(count_of(html, "(handler)</text>"), 3);
+		CHECK_EQ(count_of(html, "&gt; &lt;b&gt;&amp;&quot;</text>"), 1);
+		CHECK(strstr(html, "The 4 slowest of the 5 slow requests"));
+	}
+	free(html);
+	crosslat_verdicts_free(&bv);
+	crosslat_verdicts_free(&v);
+
+	/* no request at all: still a page, "no culprit", the CDF's axes */
+	crosslat_spans_uninit(&sp);
+	span_traces_init(&sp);
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &sp, NULL), 0);
+	rep = (struct crosslat_report){ .v = &v };
+	html = report_of(&rep);
+	if (html) {
+		check_page(html);
+		CHECK(strstr(html, "<p class=\"verdict none\">no culprit</p>"));
+		CHECK(count_of(html, "<svg ") == 1 && !strstr(html, "<polyline "));
+		CHECK(strstr(html, "no request in the traces"));
+	}
+	free(html);
+	crosslat_verdicts_free(&v);
+	crosslat_spans_uninit(&sp);
+	crosslat_spans_uninit(&base);
+}
+
 int main(void)
 {
 	prng_seed_from_env(&rng);
@@ -2327,6 +2626,8 @@ int main(void)
 	TAP_RUN(test_format_addr);
 	TAP_RUN(test_format_numbers);
 	TAP_RUN(test_format_json_str);
+	TAP_RUN(test_format_html_str);
+	TAP_RUN(test_format_culprit);
 	TAP_RUN(test_format_table);
 	TAP_RUN(test_trace_find);
 	TAP_RUN(test_spans_ust_only);
@@ -2345,5 +2646,9 @@ int main(void)
 	TAP_RUN(test_kallsyms);
 	TAP_RUN(test_verdicts);
 	TAP_RUN(test_sched);
+	TAP_RUN(test_hops);
+	TAP_RUN(test_svg_scale);
+	TAP_RUN(test_svg_line);
+	TAP_RUN(test_report);
 	return tap_done();
 }

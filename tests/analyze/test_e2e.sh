@@ -24,21 +24,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out err=$tmp/err
 
-ok() { echo "ok - e2e_$1"; }
-skip() { echo "ok - e2e_$1 # SKIP $2"; }
-not_ok() {
-	echo "not ok - e2e_$1"
-	echo "# $2" >&2
-	[ -s "$out" ] && head -n 20 "$out" | sed 's/^/#   stdout: /' >&2
-	[ -s "$err" ] && head -n 20 "$err" | sed 's/^/#   stderr: /' >&2
-	return 0
-}
-# check NAME WHY CMD...: ok when CMD succeeds.
-check() {
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
-}
+TAP_PREFIX=e2e_
+# shellcheck source=tap.sh source-path=SCRIPTDIR
+. "$here/tap.sh"
 # run ARGS...: crosslat-analyze ARGS into $out and $err; returns its status.
 run() { "$bin" "$@" >"$out" 2>"$err"; }
 
