@@ -238,7 +238,10 @@ const char *crosslat_fmt_culprit(char *buf, size_t len, uint8_t kind, const char
 		snprintf(buf, len, "flow %s -> %s", service, peer);
 		break;
 	case CROSSLAT_PART_SEND:
-		snprintf(buf, len, "%s (CPU contention calling %s)", service, peer);
+		snprintf(buf, len, "%s (sending to %s)", service, peer);
+		break;
+	case CROSSLAT_PART_RECV:
+		snprintf(buf, len, "%s (before its handler: sidecar, queueing)", service);
 		break;
 	case CROSSLAT_PART_RUNQ:
 		snprintf(buf, len, "%s (CPU contention)", service);

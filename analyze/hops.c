@@ -20,6 +20,7 @@ void crosslat_hops_uninit(struct crosslat_hops *h)
 	for (i = 0; i < h->nr; i++)
 		free(h->v[i].lat);
 	free(h->v);
+	free(h->seg);
 	crosslat_index_free(&h->idx);
 	memset(h, 0, sizeof(*h));
 }
@@ -52,6 +53,41 @@ static int read_key(const struct crosslat_record *r, struct crosslat_hop_key *k)
 	k->to_role = (uint8_t)to_role;
 	k->is_response = !!resp;
 	return 0;
+}
+
+/* Keeps a request segment's hop for the requests' timing: 1, or -ENOMEM. */
+static int seg_add(struct crosslat_hops *h, const struct crosslat_record *r,
+		   const struct crosslat_hop_key *k, uint64_t lat)
+{
+	struct crosslat_hop_seg *sg;
+	uint64_t from;
+	size_t len;
+
+	if (crosslat_record_u64(r, "from_ns", &from))
+		return 1;
+	if (h->nr_seg == h->cap_seg) {
+		size_t ncap = h->cap_seg ? 2 * h->cap_seg : 256;
+
+		sg = realloc(h->seg, ncap * sizeof(*sg));
+		if (!sg)
+			return -ENOMEM;
+		h->seg = sg;
+		h->cap_seg = ncap;
+	}
+	sg = &h->seg[h->nr_seg];
+	memset(sg, 0, sizeof(*sg));
+	if (crosslat_record_bytes(r, "trace_id", sg->trace_id, sizeof(sg->trace_id), &len) ||
+	    len != sizeof(sg->trace_id) ||
+	    crosslat_record_bytes(r, "span_id", sg->span_id, sizeof(sg->span_id), &len) ||
+	    len != sizeof(sg->span_id))
+		return 1;
+	sg->trace = k->trace;
+	sg->from_role = k->from_role;
+	sg->to_role = k->to_role;
+	sg->from_ns = from;
+	sg->to_ns = from + lat;
+	h->nr_seg++;
+	return 1;
 }
 
 int crosslat_hops_add(struct crosslat_hops *h, const struct crosslat_record *r)
@@ -102,7 +138,7 @@ int crosslat_hops_add(struct crosslat_hops *h, const struct crosslat_record *r)
 	hop->bytes += crosslat_record_u64_or(r, "len", 0);
 	hop->last_ns = r->ts_ns;
 	h->events++;
-	return 1;
+	return k.is_response ? 1 : seg_add(h, r, &k, lat);
 }
 
 static int cmp_u64(const void *x, const void *y)
@@ -120,9 +156,51 @@ static uint64_t rank(const uint64_t *v, size_t nr, unsigned int p)
 	return v[k ? k - 1 : 0];
 }
 
+static int cmp_seg(const void *x, const void *y)
+{
+	const struct crosslat_hop_seg *a = x, *b = y;
+	int c = memcmp(a->trace_id, b->trace_id, sizeof(a->trace_id));
+
+	if (c)
+		return c;
+	c = memcmp(a->span_id, b->span_id, sizeof(a->span_id));
+	if (c)
+		return c;
+	return a->from_ns < b->from_ns ? -1 : a->from_ns > b->from_ns;
+}
+
+const struct crosslat_hop_seg *crosslat_hops_find(const struct crosslat_hops *h,
+						  const uint8_t *trace_id, const uint8_t *span_id,
+						  size_t *nr)
+{
+	struct crosslat_hop_seg key;
+	size_t a = 0, b = h->nr_seg, lo;
+
+	memcpy(key.trace_id, trace_id, sizeof(key.trace_id));
+	memcpy(key.span_id, span_id, sizeof(key.span_id));
+	key.from_ns = 0;
+	while (a < b) {		/* the first segment not below the key */
+		size_t m = a + (b - a) / 2;
+
+		if (cmp_seg(&h->seg[m], &key) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	lo = a;
+	while (a < h->nr_seg && !memcmp(h->seg[a].trace_id, trace_id, sizeof(key.trace_id)) &&
+	       !memcmp(h->seg[a].span_id, span_id, sizeof(key.span_id)))
+		a++;
+	*nr = a - lo;
+	return *nr ? &h->seg[lo] : NULL;
+}
+
 void crosslat_hops_finish(struct crosslat_hops *h)
 {
 	size_t i;
+
+	if (h->nr_seg)
+		qsort(h->seg, h->nr_seg, sizeof(*h->seg), cmp_seg);
 
 	for (i = 0; i < h->nr; i++) {
 		struct crosslat_hop *hop = &h->v[i];

@@ -42,10 +42,20 @@ struct crosslat_hop {
 	uint64_t p50, p90, p99, min, max;	/* after finish */
 };
 
+/* One hop event of a request segment, for the requests' own timing (verdicts). */
+struct crosslat_hop_seg {
+	uint8_t trace_id[16], span_id[8];	/* the segment's trace context */
+	uint32_t trace;
+	uint8_t from_role, to_role;
+	uint64_t from_ns, to_ns;	/* CLOCK_MONOTONIC of the traced host */
+};
+
 struct crosslat_hops {
 	struct crosslat_hop *v;	/* in order of first appearance */
 	size_t nr, cap;
 	struct crosslat_index idx;
+	struct crosslat_hop_seg *seg;	/* requests' segments; by (trace id, span id) after finish */
+	size_t nr_seg, cap_seg;
 	uint64_t events;
 	uint64_t malformed;	/* hop events without their key fields: ignored */
 };
@@ -58,6 +68,14 @@ int crosslat_hops_add(struct crosslat_hops *h, const struct crosslat_record *r);
 
 /* Sorts each hop's latencies and takes its percentiles. */
 void crosslat_hops_finish(struct crosslat_hops *h);
+
+/*
+ * After finish: the request segments whose trace context is (trace_id, span_id), the
+ * span id being the caller's (traceparent's parent-id): *nr of them from the returned one.
+ */
+const struct crosslat_hop_seg *crosslat_hops_find(const struct crosslat_hops *h,
+						  const uint8_t *trace_id, const uint8_t *span_id,
+						  size_t *nr);
 
 /* "vport" or "nic" (or "role N"). */
 const char *crosslat_hop_role_name(uint8_t role, char *buf, size_t len);

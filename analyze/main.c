@@ -172,11 +172,13 @@ static const struct subcmd subcmds[] = {
 	  OPT_JSON | OPT_LIMIT, NEED_HOPS, print_hops, NULL, 0 },
 	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
-	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED, print_verdicts,
+	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED | NEED_HOPS,
+	  print_verdicts,
 	  NULL, 0 },
 	{ "report", "-o FILE [--baseline TRACE] [--slow-ms N] TRACE...",
 	  "the verdicts as one self-contained HTML page with SVG charts",
-	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW, NEED_SPANS | NEED_SCHED, print_report, NULL, 0 },
+	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW, NEED_SPANS | NEED_SCHED | NEED_HOPS, print_report,
+	  NULL, 0 },
 };
 
 static const struct option long_options[] = {
@@ -328,7 +330,14 @@ static void usage(FILE *f)
 		"  some task of the callee's pod (its sidecar, the thread that will read the\n"
 		"  request) waited for a CPU while the call was outside the callee's span is the\n"
 		"  receiver host's, then the time some task of the caller's pod waited the sender\n"
-		"  host's; a span's pod is the net_ns of its crosslat_span_annotate. Any other span's own\n"
+		"  host's; a span's pod is the net_ns of its crosslat_span_annotate (or of its\n"
+		"  nearest ancestor of the same service). When crosslat_pkt saw the call's request\n"
+		"  (crosslat_pkt_hop events whose span id is the call span's) leave the caller's\n"
+		"  pod port and reach the callee's, the way there is split at those two times:\n"
+		"  until it left, the caller pod's waits for a CPU are the sender host's (the rest,\n"
+		"  a lost first copy waiting for its retransmission, the network's); between the\n"
+		"  ports, the network's; from the callee's port to its span (sidecar, queueing in\n"
+		"  the callee), the receiver host's (recv). Any other span's own\n"
 		"  time is its service's: runqueue wait (runq) and the rest (app). Each part is\n"
 		"  compared with its median per request in the baseline; a slow request's\n"
 		"  verdict is the domain (sender host, network, receiver host) holding at least\n"
@@ -396,7 +405,8 @@ static void usage(FILE *f)
 		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
 		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
 		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
-		"    \"receiver host\", \"none\"), kind (\"net\", \"send\", \"runq\", \"app\"),\n"
+		"    \"receiver host\", \"none\"), kind (\"net\", \"send\", \"runq\", \"app\",\n"
+		"    \"recv\"),\n"
 		"    service, peer, requests, excess_ns, latency_ns (sums), culprit}],\n"
 		"    slow_requests: [{trace_id, span_id, hostname, service, name, start_ns,\n"
 		"    latency_ns, excess_ns, spans, slow, domain, culprit (a part or null),\n"
@@ -1572,6 +1582,8 @@ static int print_verdicts(const struct analysis *a, const struct analyze_opts *o
 		.slow_ns = opts->slow_ns,
 		.sched = &a->sched,
 		.base_sched = a->baseline ? &a->baseline->sched : &a->sched,
+		.hops = &a->hops,
+		.base_hops = a->baseline ? &a->baseline->hops : &a->hops,
 	};
 	struct crosslat_verdicts v;
 
@@ -1598,10 +1610,14 @@ static int print_report(const struct analysis *a, const struct analyze_opts *opt
 		.slow_ns = opts->slow_ns,
 		.sched = &a->sched,
 		.base_sched = a->baseline ? &a->baseline->sched : &a->sched,
+		.hops = &a->hops,
+		.base_hops = a->baseline ? &a->baseline->hops : &a->hops,
 	};
 	struct crosslat_verdict_params base_params = {
 		.sched = params.base_sched,
 		.base_sched = params.base_sched,
+		.hops = params.base_hops,
+		.base_hops = params.base_hops,
 	};
 	struct crosslat_verdicts v, bv;
 	struct crosslat_report rep = {

@@ -12,6 +12,7 @@ struct crosslat_sched_task {
 	int64_t tid;
 	uint64_t netns;		/* 0: not seen yet */
 	int64_t queued;		/* waiting since (trace time); INT64_MIN: not waiting */
+	bool running;		/* switched in, not out since */
 };
 
 /* A wait of one task, then (finished) a union of waits of one namespace. */
@@ -79,6 +80,7 @@ static struct crosslat_sched_task *task_get(struct crosslat_sched *s, uint32_t t
 	t->tid = tid;
 	t->netns = 0;
 	t->queued = INT64_MIN;
+	t->running = false;
 	if (crosslat_index_set(&s->idx, h, task_eq, &k, s, (uint32_t)s->nr_task))
 		return NULL;
 	return &s->task[s->nr_task++];
@@ -140,6 +142,8 @@ static int on_switch(struct crosslat_sched *s, const struct crosslat_record *r)
 			return -ENOMEM;
 		if (!crosslat_record_u64(r, "net_ns", &netns) && netns)
 			prev->netns = netns;
+		prev->running = false;
+		prev->queued = INT64_MIN;	/* a wakeup seen while it ran was no wait */
 		if (left_runnable(state))
 			queue(prev, r->ts_ns);
 	}
@@ -153,6 +157,7 @@ static int on_switch(struct crosslat_sched *s, const struct crosslat_record *r)
 				return rc;
 			next->queued = INT64_MIN;
 		}
+		next->running = true;
 	}
 	return 1;
 }
@@ -174,7 +179,9 @@ int crosslat_sched_add(struct crosslat_sched *s, const struct crosslat_record *r
 		t = task_get(s, r->trace, tid);
 		if (!t)
 			return -ENOMEM;
-		queue(t, r->ts_ns);
+		/* a task woken while it runs (it was about to sleep) does not wait */
+		if (!t->running)
+			queue(t, r->ts_ns);
 		rc = 1;
 	} else {
 		return 0;

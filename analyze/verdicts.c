@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hops.h"
+#include "record.h"
 #include "sched.h"
 #include "spans.h"
 #include "verdicts.h"
@@ -21,6 +23,7 @@ const char *const crosslat_part_names[CROSSLAT_PART_NR] = {
 	[CROSSLAT_PART_RUNQ]	= "runq",
 	[CROSSLAT_PART_NET]	= "net",
 	[CROSSLAT_PART_SEND]	= "send",
+	[CROSSLAT_PART_RECV]	= "recv",
 };
 
 enum crosslat_domain crosslat_part_domain(enum crosslat_part_kind kind)
@@ -28,6 +31,8 @@ enum crosslat_domain crosslat_part_domain(enum crosslat_part_kind kind)
 	switch (kind) {
 	case CROSSLAT_PART_NET:
 		return CROSSLAT_DOMAIN_NETWORK;
+	case CROSSLAT_PART_RECV:
+		return CROSSLAT_DOMAIN_RECEIVER;
 	case CROSSLAT_PART_SEND:
 		return CROSSLAT_DOMAIN_SENDER;
 	default:
@@ -73,6 +78,8 @@ struct forest {
 	uint32_t *child;	/* children, per parent, latest end first */
 	size_t nr;
 	const struct crosslat_sched *sched;	/* the traces' runqueue waits per pod, or NULL */
+	const struct crosslat_hops *hops;	/* request segments at pod ports, or NULL */
+	const struct crosslat_spans *sp;	/* the traces' clocks */
 	/* the baseline's usual share of a call's time its pods wait (RATE_*), or NULL */
 	const struct crosslat_verdicts *rates;
 };
@@ -199,7 +206,7 @@ static void forest_free(struct forest *f)
 }
 
 static int forest_build(struct forest *f, const struct crosslat_spans *sp,
-			const struct crosslat_sched *sched)
+			const struct crosslat_sched *sched, const struct crosslat_hops *hops)
 {
 	uint32_t *count = NULL;
 	size_t i, lo, nr = 0;
@@ -207,6 +214,9 @@ static int forest_build(struct forest *f, const struct crosslat_spans *sp,
 	memset(f, 0, sizeof(*f));
 	if (sched && crosslat_sched_has_data(sched))
 		f->sched = sched;
+	if (hops && hops->nr_seg)
+		f->hops = hops;
+	f->sp = sp;
 	f->n = calloc(sp->nr ? sp->nr : 1, sizeof(*f->n));
 	f->child = calloc(sp->nr ? sp->nr : 1, sizeof(*f->child));
 	count = calloc(sp->nr + 1, sizeof(*count));
@@ -265,14 +275,41 @@ static int forest_build(struct forest *f, const struct crosslat_spans *sp,
 	return 0;
 }
 
-#define NODE_PARTS	3
+#define NODE_PARTS	4
 
-/* Whether the runqueue waits of both pods of a call are known (sched events, net_ns). */
-static bool pods_known(const struct forest *f, const struct crosslat_span *caller,
-		       const struct crosslat_span *callee)
+/* A span's pod: the kernel trace its events came from and its network namespace. */
+struct pod {
+	uint32_t trace;
+	uint64_t netns;
+};
+
+/*
+ * n's pod: its annotate's net_ns, else that of its nearest ancestor of the same service
+ * (a call made on the thread of the request's span is traced by lttng-ust only).
+ */
+static bool pod_of(const struct forest *f, const struct node *n, struct pod *pod)
 {
-	return f->sched && (caller->present & CROSSLAT_SPAN_KERNEL) &&
-	       (callee->present & CROSSLAT_SPAN_KERNEL) && caller->netns && callee->netns;
+	const char *service = n->s->service;
+	int depth;
+
+	for (depth = 0; depth < 16; depth++) {
+		if ((n->s->present & CROSSLAT_SPAN_KERNEL) && n->s->netns) {
+			pod->trace = n->s->ktrace;
+			pod->netns = n->s->netns;
+			return true;
+		}
+		if (n->parent == UINT32_MAX || !str_eq(f->n[n->parent].s->service, service))
+			return false;
+		n = &f->n[n->parent];
+	}
+	return false;
+}
+
+/* Whether the runqueue waits of both pods of call p to c are known (sched, net_ns). */
+static bool pods_known(const struct forest *f, const struct node *p, const struct node *c,
+		       struct pod *caller, struct pod *callee)
+{
+	return f->sched && pod_of(f, p, caller) && pod_of(f, c, callee);
 }
 
 static struct crosslat_part_base *base_find(const struct crosslat_verdicts *v, uint8_t kind,
@@ -295,6 +332,39 @@ static uint64_t above_usual(const struct forest *f, uint8_t rate_kind, const cha
 }
 
 /*
+ * pod_waits within the windows [lo1, hi1) and [lo2, hi2) of call p only (their total is
+ * the window the usual share applies to).
+ */
+static void pod_waits_in(const struct forest *f, const struct node *p, const struct node *c,
+			 int64_t lo1, int64_t hi1, int64_t lo2, int64_t hi2, uint64_t *recv,
+			 uint64_t *send, uint64_t *raw_recv, uint64_t *raw_send)
+{
+	const struct crosslat_span *cs = p->s, *ss = c->s;
+	uint64_t r = 0, w = 0, window = 0;
+	struct pod cp, sp;
+
+	window += hi1 > lo1 ? (uint64_t)(hi1 - lo1) : 0;
+	window += hi2 > lo2 ? (uint64_t)(hi2 - lo2) : 0;
+	if (pods_known(f, p, c, &cp, &sp)) {
+		r = crosslat_sched_runq(f->sched, sp.trace, sp.netns, lo1, hi1) +
+		    crosslat_sched_runq(f->sched, sp.trace, sp.netns, lo2, hi2);
+		if (cp.netns != sp.netns)
+			w = crosslat_sched_runq(f->sched, cp.trace, cp.netns, lo1, hi1) +
+			    crosslat_sched_runq(f->sched, cp.trace, cp.netns, lo2, hi2);
+	}
+	if (r > window)
+		r = window;
+	if (w > window - r)
+		w = window - r;
+	if (raw_recv)
+		*raw_recv = r;
+	if (raw_send)
+		*raw_send = w;
+	*recv = above_usual(f, RATE_RECV, cs->service, ss->service, r, window);
+	*send = above_usual(f, RATE_SEND, cs->service, ss->service, w, window);
+}
+
+/*
  * The waits for a CPU while call p was outside its callee c (before c began, after it
  * ended): *recv, the times some task of c's pod waited; *send, of the rest of p's own
  * time, the times some task of p's pod waited (none when both are one pod). A pod's
@@ -305,28 +375,112 @@ static uint64_t above_usual(const struct forest *f, uint8_t rate_kind, const cha
 static void pod_waits(const struct forest *f, const struct node *p, const struct node *c,
 		      uint64_t *recv, uint64_t *send, uint64_t *raw_recv, uint64_t *raw_send)
 {
-	const struct crosslat_span *cs = p->s, *ss = c->s;
 	int64_t c_start = c->start > p->start ? c->start : p->start;
 	int64_t c_end = c->end < p->end ? c->end : p->end;
-	uint64_t r, w = 0;
 
 	if (c_end < c_start)
 		c_end = c_start;
-	r = crosslat_sched_runq(f->sched, ss->ktrace, ss->netns, p->start, c_start) +
-	    crosslat_sched_runq(f->sched, ss->ktrace, ss->netns, c_end, p->end);
-	if (r > p->self_ns)
-		r = p->self_ns;
-	if (cs->netns != ss->netns)
-		w = crosslat_sched_runq(f->sched, cs->ktrace, cs->netns, p->start, c_start) +
-		    crosslat_sched_runq(f->sched, cs->ktrace, cs->netns, c_end, p->end);
-	if (w > p->self_ns - r)
-		w = p->self_ns - r;
-	if (raw_recv)
-		*raw_recv = r;
-	if (raw_send)
-		*raw_send = w;
-	*recv = above_usual(f, RATE_RECV, cs->service, ss->service, r, p->self_ns);
-	*send = above_usual(f, RATE_SEND, cs->service, ss->service, w, p->self_ns);
+	pod_waits_in(f, p, c, p->start, c_start, c_end, p->end, recv, send, raw_recv, raw_send);
+}
+
+/* A CLOCK_MONOTONIC time of trace's host on the traces' time line; false if unknown. */
+static bool mono_to_trace(const struct forest *f, uint32_t trace, uint64_t mono, int64_t *t)
+{
+	const struct crosslat_spans *sp = f->sp;
+
+	if (!sp->traces || trace >= sp->nr_traces || !sp->traces[trace].has_mono_offset)
+		return false;
+	*t = sp->traces[trace].mono_offset_ns + (int64_t)mono;
+	return true;
+}
+
+/*
+ * The request of call p as crosslat_pkt saw it: *t_out when its first segment left the
+ * caller's pod port (a vport -> nic hop), *t_in when its last reached the callee's (nic ->
+ * vport); true when both are known and lie in order inside the call, before callee c.
+ */
+static bool call_pkt(const struct forest *f, const struct node *p, const struct node *c,
+		     int64_t *t_out, int64_t *t_in)
+{
+	const struct crosslat_hop_seg *sg;
+	int64_t out = INT64_MAX, in = INT64_MIN, t;
+	size_t n, k;
+
+	if (!f->hops)
+		return false;
+	sg = crosslat_hops_find(f->hops, p->s->key.trace_id, p->s->key.span_id, &n);
+	for (k = 0; k < n; k++) {
+		if (sg[k].from_role == CROSSLAT_HOP_VPORT &&
+		    mono_to_trace(f, sg[k].trace, sg[k].from_ns, &t) && t < out)
+			out = t;
+		if (sg[k].to_role == CROSSLAT_HOP_VPORT &&
+		    mono_to_trace(f, sg[k].trace, sg[k].to_ns, &t) && t > in)
+			in = t;
+	}
+	if (out == INT64_MAX || in == INT64_MIN || out < p->start || in < out ||
+	    in > (c->start > p->start ? c->start : p->start))
+		return false;
+	*t_out = out;
+	*t_in = in;
+	return true;
+}
+
+/*
+ * A call's parts when crosslat_pkt saw its request at both pod ports: the way there split
+ * at t_out and t_in (send, net, recv), the way back by the pods' waits as without.
+ */
+static unsigned int call_parts_pkt(const struct forest *f, const struct node *p,
+				   const struct node *c, int64_t t_out, int64_t t_in,
+				   struct crosslat_part out[NODE_PARTS])
+{
+	int64_t c_start = c->start, c_end = c->end < p->end ? c->end : p->end;
+	uint64_t send = (uint64_t)(t_out - p->start), net = (uint64_t)(t_in - t_out);
+	uint64_t recv = (uint64_t)(c_start - t_in), back = 0, r = 0, w = 0, used;
+	struct pod cp, cep;
+
+	if (c_end < c_start)
+		c_end = c_start;
+	used = send + net + recv;
+	if (used > p->self_ns) {	/* other critical children: keep within the own time */
+		net = used - p->self_ns < net ? net - (used - p->self_ns) : 0;
+		used = send + net + recv;
+	}
+	back = p->self_ns > used ? p->self_ns - used : 0;
+	/*
+	 * Until the request left the caller's pod, only the caller pod's waits for a CPU are
+	 * the sender host's: the rest is a lost first copy waiting for its retransmission
+	 * (crosslat_pkt times the copy that made it), the network's.
+	 */
+	if (send && pods_known(f, p, c, &cp, &cep)) {
+		uint64_t waited = crosslat_sched_runq(f->sched, cp.trace, cp.netns, p->start, t_out);
+
+		if (waited < send) {
+			net += send - waited;
+			send = waited;
+		}
+	}
+	if (back && pods_known(f, p, c, &cp, &cep)) {
+		pod_waits_in(f, p, c, c_end, p->end, 0, 0, &r, &w, NULL, NULL);
+		if (r > back)
+			r = back;
+		if (r + w > back)
+			w = back - r;
+	}
+	out[0].kind = CROSSLAT_PART_NET;
+	out[0].service = p->s->service;
+	out[0].peer = c->s->service;
+	out[0].ns = net + back - r - w;
+	out[1].kind = CROSSLAT_PART_SEND;
+	out[1].service = p->s->service;
+	out[1].peer = c->s->service;
+	out[1].ns = send + w;
+	out[2].kind = CROSSLAT_PART_RUNQ;
+	out[2].service = c->s->service;
+	out[2].ns = r;
+	out[3].kind = CROSSLAT_PART_RECV;
+	out[3].service = c->s->service;
+	out[3].ns = recv;
+	return 4;
 }
 
 /*
@@ -341,6 +495,7 @@ static unsigned int node_parts(const struct forest *f, uint32_t i,
 {
 	const struct node *p = &f->n[i];
 	const struct crosslat_span *s = p->s, *callee;
+	struct pod cp, cep;
 	uint64_t runq = 0, left;
 
 	if (s->present & CROSSLAT_SPAN_KERNEL)
@@ -356,12 +511,18 @@ static unsigned int node_parts(const struct forest *f, uint32_t i,
 		return 2;
 	}
 	callee = f->n[p->crit_peer].s;
+	{
+		int64_t t_out, t_in;
+
+		if (call_pkt(f, p, &f->n[p->crit_peer], &t_out, &t_in))
+			return call_parts_pkt(f, p, &f->n[p->crit_peer], t_out, t_in, out);
+	}
 	out[1].kind = CROSSLAT_PART_SEND;
 	out[1].ns = runq;
 	out[1].peer = callee->service;
 	out[2].kind = CROSSLAT_PART_RUNQ;
 	out[2].service = callee->service;
-	if (pods_known(f, s, callee)) {
+	if (pods_known(f, p, &f->n[p->crit_peer], &cp, &cep)) {
 		pod_waits(f, p, &f->n[p->crit_peer], &out[2].ns, &out[1].ns, NULL, NULL);
 		left = p->self_ns - out[2].ns - out[1].ns;
 	} else if ((callee->present & CROSSLAT_SPAN_KERNEL) &&
@@ -498,9 +659,11 @@ static int baseline_rates(struct crosslat_verdicts *v, const struct forest *f, s
 	for (i = 0; i < f->nr && !rc; i++) {
 		const struct node *p = &f->n[i];
 		struct crosslat_part pt = { 0 };
+		struct pod cp, cep;
 		uint64_t r, w, raw_r, raw_w;
 
-		if (!p->crit_other || !p->self_ns || !pods_known(f, p->s, f->n[p->crit_peer].s))
+		if (!p->crit_other || !p->self_ns ||
+		    !pods_known(f, p, &f->n[p->crit_peer], &cp, &cep))
 			continue;
 		pod_waits(f, p, &f->n[p->crit_peer], &r, &w, &raw_r, &raw_w);
 		pt.service = p->s->service;
@@ -715,12 +878,14 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	rc = forest_build(&fb, base, params ? params->base_sched : NULL);
+	rc = forest_build(&fb, base, params ? params->base_sched : NULL,
+			  params ? params->base_hops : NULL);
 	if (!rc)
 		rc = baseline_build(v, &fb);
 	forest_free(&fb);
 	if (!rc)
-		rc = forest_build(&f, sp, params ? params->sched : NULL);
+		rc = forest_build(&f, sp, params ? params->sched : NULL,
+				  params ? params->hops : NULL);
 	f.rates = v;
 	if (rc)
 		goto fail;

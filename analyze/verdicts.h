@@ -10,6 +10,8 @@
  *     underlay, both hosts' stacks and sidecars between the two services);
  *   - any other span's own time is its service's: runqueue wait (RUNQ, CPU contention on
  *     the receiving host) and the rest (APP: the handler's own work and blocking).
+ * With the scheduler's events (params sched) and crosslat_pkt's hops (params hops), a
+ * call's time is split further: see struct crosslat_verdict_params.
  * Each part is compared with its baseline, the median of the same part (kind, service,
  * peer) over every span of a baseline trace set (a run without the fault, or the same
  * traces); its excess is the time above that median. A slow request's verdict is the
@@ -39,7 +41,10 @@ enum crosslat_part_kind {
 	CROSSLAT_PART_APP,	/* a service's own time, not waiting for a CPU */
 	CROSSLAT_PART_RUNQ,	/* a service's runqueue wait */
 	CROSSLAT_PART_NET,	/* a call's time outside the callee, less SEND */
-	CROSSLAT_PART_SEND,	/* the calling thread's runqueue wait during a call */
+	CROSSLAT_PART_SEND,	/* the calling host's part of a call (its pod's CPU waits; with
+				 * crosslat_pkt, the request's way out of the caller's pod) */
+	CROSSLAT_PART_RECV,	/* with crosslat_pkt: from the request at the callee's pod port
+				 * to its span's begin (sidecar, queueing in the callee) */
 	CROSSLAT_PART_NR,
 };
 
@@ -102,6 +107,14 @@ struct crosslat_verdict_params {
 	 * net_ns contexts.
 	 */
 	const struct crosslat_sched *sched, *base_sched;
+	/*
+	 * crosslat_pkt_hop segments of the judged traces and of the baseline's (finished),
+	 * or NULL: a call whose request was seen leaving the caller's pod port and reaching
+	 * the callee's (the segment's span id is the call span's) has the request's way
+	 * split there: the caller's host until it left its pod (send), the network between
+	 * the two pod ports (net), the callee's host from its pod port to its span (recv).
+	 */
+	const struct crosslat_hops *hops, *base_hops;
 };
 
 struct crosslat_part_base;

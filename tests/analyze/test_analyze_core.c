@@ -1075,7 +1075,7 @@ static void test_format_culprit(void)
 	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_NET, "fe", "be"),
 		      "flow fe -> be"));
 	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_SEND, "fe", NULL),
-		      "fe (CPU contention calling ?)"));
+		      "fe (sending to ?)"));
 	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_RUNQ, "be", NULL),
 		      "be (CPU contention)"));
 	CHECK(!strcmp(crosslat_fmt_culprit(buf, sizeof(buf), CROSSLAT_PART_APP, "", NULL),
@@ -2209,6 +2209,10 @@ static void test_sched(void)
 	sched_switch_ev(&s, 1000, 0, 0, 0, 20);
 	sched_wakeup_ev(&s, 700, 30);
 	sched_switch_ev(&s, 800, 0, 0, 0, 30);
+	/* 20 runs from 1000; woken while it runs (about to sleep): no wait */
+	sched_wakeup_ev(&s, 1100, 20);
+	sched_switch_ev(&s, 1200, 20, 1, 200, 0);
+	sched_switch_ev(&s, 1300, 0, 0, 0, 20);
 	/* not a scheduler event; a sched_switch without its tids is not used */
 	fe_new(&ev, "irq_handler_entry", 5, 0);
 	CHECK_INT_EQ(crosslat_sched_add(&s, &ev.r), 0);
@@ -2397,6 +2401,7 @@ static void test_verdicts(void)
 		sched_switch_ev(&sched, t0, 77, 1, 4026531002u, 0);
 		sched_wakeup_ev(&sched, t0 + 5000000, 77);
 		sched_switch_ev(&sched, t0 + 28000000, 0, 0, 0, 77);
+		sched_switch_ev(&sched, t0 + 30000000, 77, 1, 4026531002u, 0);
 		sched_wakeup_ev(&sched, t0 + 42000000, 77);
 		sched_switch_ev(&sched, t0 + 52000000, 0, 0, 0, 77);
 		CHECK_INT_EQ(crosslat_sched_finish(&sched), 0);
@@ -2414,6 +2419,73 @@ static void test_verdicts(void)
 			      "be");
 		crosslat_verdicts_free(&v);
 		crosslat_sched_uninit(&sched);
+	}
+
+	/*
+	 * With crosslat_pkt's view of request 101's call to be: its request left fe's pod port
+	 * 0.5 ms after the call began, reached be's port 1 ms later, and be's span began
+	 * 26.5 ms after that (be queued it): the 46 ms of the call are now 0.5 sent, 1 + 20
+	 * on the network (the way back, unseen), 26.5 received. And request 102's call: its
+	 * request waited 40 ms to reach be's port (a lost first copy): the network's.
+	 */
+	{
+		struct crosslat_verdict_params p = { 0 };
+		struct crosslat_hops hops;
+		struct fake_event ev;
+		uint8_t tid[16] = { 0x5e }, sid[8];
+		uint64_t t0 = 1000000000ull + 101 * 1000000000ull;
+		unsigned int k;
+
+		crosslat_hops_init(&hops);
+		for (k = 0; k < 4; k++) {
+			/* 101: vport -> nic, nic -> vport; 102: the same 40 ms later */
+			uint64_t base_t = k < 2 ? t0 : t0 + 1000000000ull + 40000000ull;
+
+			tid[15] = k < 2 ? 101 : 102;
+			span_id_of(2, sid);
+			fe_new(&ev, CROSSLAT_EV_PKT_HOP, 0, 0);
+			fe_u64(&ev, "netns_inum", k % 2 ? 2 : 1);
+			fe_s64(&ev, "from_ifindex", k % 2 ? 20 : 3);
+			fe_s64(&ev, "to_ifindex", k % 2 ? 4 : 20);
+			fe_u64(&ev, "from_role", k % 2 ? CROSSLAT_HOP_NIC : CROSSLAT_HOP_VPORT);
+			fe_u64(&ev, "to_role", k % 2 ? CROSSLAT_HOP_VPORT : CROSSLAT_HOP_NIC);
+			fe_u64(&ev, "is_response", 0);
+			fe_u64(&ev, "from_ns", base_t + (k % 2 ? 5800000 : 5500000));
+			fe_u64(&ev, "latency_ns", k % 2 ? 700000 : 300000);
+			fe_bytes(&ev, "trace_id", tid, 16);
+			fe_bytes(&ev, "span_id", sid, 8);
+			CHECK_INT_EQ(crosslat_hops_add(&hops, &ev.r), 1);
+		}
+		crosslat_hops_finish(&hops);
+		CHECK_EQ(hops.nr_seg, 4);
+		p.hops = &hops;
+		CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, &p), 0);
+		r = vfind(&v, 101);
+		check_culprit(r, CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_RECV, "be", NULL);
+		CHECK(r->domain_ns[CROSSLAT_DOMAIN_RECEIVER] > 21000000);
+		/* without the scheduler's view, the 40 ms before it left fe's pod are fe's */
+		check_culprit(vfind(&v, 102), CROSSLAT_DOMAIN_SENDER, CROSSLAT_PART_SEND, "fe",
+			      "be");
+		crosslat_verdicts_free(&v);
+		/* with it, fe's pod did not wait for a CPU then: the network's (a lost copy) */
+		{
+			struct crosslat_sched sched;
+
+			crosslat_sched_init(&sched);
+			sched_switch_ev(&sched, 1, 88, 1, 999, 0);
+			sched_wakeup_ev(&sched, 2, 88);
+			sched_switch_ev(&sched, 3, 0, 0, 0, 88);
+			CHECK_INT_EQ(crosslat_sched_finish(&sched), 0);
+			p.sched = &sched;
+			CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, &p), 0);
+			check_culprit(vfind(&v, 102), CROSSLAT_DOMAIN_NETWORK, CROSSLAT_PART_NET,
+				      "fe", "be");
+			check_culprit(vfind(&v, 101), CROSSLAT_DOMAIN_RECEIVER, CROSSLAT_PART_RECV,
+				      "be", NULL);
+			crosslat_verdicts_free(&v);
+			crosslat_sched_uninit(&sched);
+		}
+		crosslat_hops_uninit(&hops);
 	}
 
 	/* a fixed threshold and floor */

@@ -14,11 +14,14 @@
 #                               # with ON_CMD run once tracing started and OFF_CMD at the end
 #                               # (each an ms_fault_* call as one word list, e.g.
 #                               # "ms_fault_delay_on 20"); prints ms_load's summary
+#   ms_trace_pkt                # after overlay_up: crosslat_pkt at every service pod's port
+#                               # and both NICs, its crosslat_pkt_hop events traced too
 #   ms_trace_warmup             # 3 s of load, not traced: the first connections, the apps'
 #                               # lttng-ust registration, caches (the first seconds' tail
 #                               # would widen the baseline)
 #   ms_trace_teardown           # session daemon stopped (modules stay: unload_engine)
 MS_TRACES=${MS_TRACES:-$OUT/traces}
+MS_TRACE_EVENTS='crosslat_span_*,crosslat_rtt_*'
 
 # ms_trace_insmod MODULE [PARAM...]: loaded once (a retried scenario finds it loaded)
 ms_trace_insmod() {
@@ -42,7 +45,7 @@ ms_trace_setup() {
 ms_trace_phase() {
 	local name=$1 dur=$2 load=$3 on=${4:-} off=${5:-}
 	lttng create "ms-$name" --output="$MS_TRACES/$name" >/dev/null
-	lttng enable-event -k 'crosslat_span_*,crosslat_rtt_*' >/dev/null
+	lttng enable-event -k "$MS_TRACE_EVENTS" >/dev/null
 	lttng enable-event -k sched_switch,sched_wakeup,sched_wakeup_new >/dev/null
 	lttng add-context -k -t net_ns >/dev/null
 	lttng enable-event -u 'crosslat_ust:*' >/dev/null
@@ -55,6 +58,21 @@ ms_trace_phase() {
 	[ -z "$off" ] || $off
 	lttng stop >/dev/null
 	lttng destroy >/dev/null
+}
+
+ms_trace_pkt() {
+	local h1 h2 points
+	ifidx() { ip -n "$1" -o link show dev "$2" | cut -d: -f1; }
+	h1=$(stat -L -c %i "/run/netns/$OL_H1") h2=$(stat -L -c %i "/run/netns/$OL_H2")
+	# host 1: the frontend (veth11), backend-c (veth12); host 2: backend-a (veth21),
+	# backend-b (veth22); the NICs
+	points="vport:$h1:$(ifidx "$OL_H1" veth11),vport:$h1:$(ifidx "$OL_H1" veth12)"
+	points+=",nic:$h1:$(ifidx "$OL_H1" "$OL_UL1"),nic:$h2:$(ifidx "$OL_H2" "$OL_UL2")"
+	points+=",vport:$h2:$(ifidx "$OL_H2" veth21),vport:$h2:$(ifidx "$OL_H2" veth22)"
+	lsmod | grep -q '^crosslat_pkt ' && rmmod crosslat_pkt
+	insmod "$(ko crosslat_pkt)" points="$points"
+	ms_trace_insmod lttng-probe-crosslat-pkt
+	MS_TRACE_EVENTS+=",crosslat_pkt_*"
 }
 
 ms_trace_warmup() {

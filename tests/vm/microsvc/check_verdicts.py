@@ -15,7 +15,8 @@ request's verdict is right when it names what the phase injected, in that very r
   cpu    the receiver host, and the culprit is --cpu-service (the service pinned with the
          hogs);
   slow   the receiver host, --slow-service, and that service slept in this request (its log
-         line has sleep_ns > 0).
+         line has sleep_ns > 0), or the request queued in front of it (culprit kind recv:
+         from the request at its pod to its handler, behind the sleeping requests).
   base   (no fault) any: the phase is judged on the run's culprits only (none is right).
 """
 import argparse
@@ -70,7 +71,11 @@ def judge(phase, req, recs, args):
         if dom != "receiver host" or c.get("service") != args.slow_service:
             return "%s %s" % (dom, c.get("service"))
         slept = [r for r in recs if r["service"] == args.slow_service and r.get("sleep_ns")]
-        return None if slept else "%s did not sleep in this request" % args.slow_service
+        # a request queued in front of the sleeping service (its sidecar's connections
+        # to the app busy with sleeping requests) is slowed by the fault too
+        if slept or c.get("kind") == "recv":
+            return None
+        return "%s did not sleep in this request (%s)" % (args.slow_service, c.get("kind"))
     return None
 
 
