@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct cg {
 	uint64_t id;
 	uint32_t mask, every;
 	uint64_t events[__CROSSLAT_METRIC_MAX];
+	uint64_t drops[__CROSSLAT_METRIC_MAX];
 	struct hist hist[__CROSSLAT_METRICS_HIST_MAX];
 };
 
@@ -74,6 +76,11 @@ static void usage(FILE *f)
 		"                   (histograms of the time the kernel took to handle each)\n"
 		"           tcp_retrans  TCP segments retransmitted by the cgroup's sockets\n"
 		"                   (histogram of their flow's smoothed RTT)\n"
+		"           blkio   block I/O of the cgroup's tasks: each read and write from its\n"
+		"                   submission to its completion (blkio_read, blkio_write), and\n"
+		"                   its size (blkio_bytes, in bytes)\n"
+		"           dns     DNS over UDP: from a query leaving a socket of the cgroup to\n"
+		"                   the arrival of its answer\n"
 		"           all     every metric\n"
 		"  PATH     a cgroup v2 directory: /sys/fs/cgroup/web, or below the cgroup2\n"
 		"           mount: web, /web (a task counts for its own cgroup, not its parents)\n"
@@ -82,17 +89,23 @@ static void usage(FILE *f)
 		"  off      disables those metrics (all when none is named); their histograms\n"
 		"           are dropped\n"
 		"  --json   one document: [{cgroup_id, cgroup, metrics, sample_every, events{},\n"
-		"           hists{NAME: {count, sum_ns, min_ns, max_ns, buckets: [{lo, hi,\n"
-		"           count}...]}}}], buckets in ns, empty ones left out\n"
+		"           drops{}, hists{NAME: {count, sum_ns, min_ns, max_ns, buckets: [{lo,\n"
+		"           hi, count}...]}}}], buckets in ns, empty ones left out (blkio_bytes:\n"
+		"           sum_bytes, min_bytes, max_bytes, buckets in bytes); drops: measurements\n"
+		"           lost for want of room in the module's tables (blkio, dns)\n"
 		"  --prometheus  the text exposition format (node_exporter's textfile collector):\n"
 		"           crosslat_runq_latency_seconds, crosslat_page_fault_minor_seconds,\n"
 		"           crosslat_page_fault_major_seconds,\n"
-		"           crosslat_tcp_retransmit_srtt_seconds histograms and\n"
-		"           crosslat_metrics_events_total, labelled cgroup=\"/PATH\"\n"
+		"           crosslat_tcp_retransmit_srtt_seconds, crosslat_block_io_read_seconds,\n"
+		"           crosslat_block_io_write_seconds, crosslat_block_io_size_bytes,\n"
+		"           crosslat_dns_latency_seconds histograms and\n"
+		"           crosslat_metrics_events_total, crosslat_metrics_drops_total,\n"
+		"           labelled cgroup=\"/PATH\"\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo " PROG " metrics set /sys/fs/cgroup/web runq,faults\n"
 		"  sudo " PROG " metrics set web runq --sample 100\n"
+		"  sudo " PROG " metrics set web blkio,dns\n"
 		"  " PROG " metrics --cgroup web\n"
 		"  " PROG " metrics --prometheus > /var/lib/node_exporter/crosslat.prom\n"
 		"  sudo " PROG " metrics off web faults\n",
@@ -267,10 +280,12 @@ static int parse_cg(const struct nlattr *nest, struct cg *c)
 			seen |= mnl_attr_get_type(a) == CROSSLAT_METRICS_A_MASK ? 2 : 4;
 			break;
 		case CROSSLAT_METRICS_A_EVENTS:
+		case CROSSLAT_METRICS_A_DROPS:
 			n = mnl_attr_get_payload_len(a);
 			if (n % sizeof(uint64_t))
 				return -EBADMSG;
-			memcpy(c->events, mnl_attr_get_payload(a),
+			memcpy(mnl_attr_get_type(a) == CROSSLAT_METRICS_A_EVENTS ? c->events : c->drops,
+			       mnl_attr_get_payload(a),
 			       n < sizeof(c->events) ? n : sizeof(c->events));
 			break;
 		case CROSSLAT_METRICS_A_HIST:
@@ -337,18 +352,6 @@ static int set_conf(struct crosslat_nl *nl, uint64_t id, uint32_t mask, uint32_t
 
 /* ---- output ---- */
 
-static void mask_names(uint32_t mask, char *buf, size_t len)
-{
-	unsigned int m;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (m = 0; m < __CROSSLAT_METRIC_MAX; m++)
-		if (mask & (1u << m))
-			n += snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "," : "",
-				      crosslat_metrics_name(m));
-}
-
 /* Copies h into the core's histogram type for its quantile. */
 static uint64_t quantile(const struct hist *h, unsigned int permille)
 {
@@ -362,21 +365,45 @@ static uint64_t quantile(const struct hist *h, unsigned int permille)
 	return crosslat_log2_hist_quantile(&k, permille);
 }
 
+static bool hist_bytes(unsigned int i)
+{
+	return !strcmp(crosslat_metrics_hist_unit(i), "bytes");
+}
+
+/* A time in ns or a size in bytes for a person: "850.0us", "20.13ms", "4.0KiB". */
+static const char *human(char *buf, size_t len, double v, bool bytes)
+{
+	static const char *const tunit[] = { "ns", "us", "ms", "s" };
+	static const char *const bunit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0, last = bytes ? 4 : 3;
+	double step;
+
+	for (; u < last; u++) {
+		step = bytes ? 1024.0 : u < 3 ? 1000.0 : 60.0;
+		if (v < step)
+			break;
+		v /= step;
+	}
+	/* whole ns and bytes; three significant digits or more in the larger units */
+	snprintf(buf, len, "%.*f%s", u ? v < 100 ? 2 : 1 : 0, v, bytes ? bunit[u] : tunit[u]);
+	return buf;
+}
+
 static void print_table(const struct cg_set *set)
 {
-	char metrics[64], sample[24];
+	char sample[24], sum[16], avg[16], p50[16], p99[16], max[16];
 	const struct hist *h;
 	const char *name;
-	unsigned int i;
+	unsigned int i, m;
 	size_t k;
+	bool b;
 
-	printf("%-24s %-12s %-9s %10s %10s %12s %10s %10s %10s %10s\n", "CGROUP", "HIST",
-	       "SAMPLE", "EVENTS", "COUNT", "SUM_MS", "AVG_US", "P50_US", "P99_US", "MAX_US");
+	printf("%-24s %-12s %-9s %10s %8s %10s %10s %10s %10s %10s %10s\n", "CGROUP", "HIST",
+	       "SAMPLE", "EVENTS", "DROPS", "COUNT", "SUM", "AVG", "P50", "P99", "MAX");
 	for (k = 0; k < set->nr; k++) {
 		const struct cg *c = &set->v[k];
 
 		name = cgroup_name(c->id);
-		mask_names(c->mask, metrics, sizeof(metrics));
 		snprintf(sample, sizeof(sample), "1/%" PRIu32, c->every);
 		for (i = 0; i < __CROSSLAT_METRICS_HIST_MAX; i++) {
 			h = &c->hist[i];
@@ -386,12 +413,16 @@ static void print_table(const struct cg_set *set)
 				printf("%-24s ", name);
 			else
 				printf("id:%-21" PRIu64 " ", c->id);
-			printf("%-12s %-9s %10" PRIu64 " %10" PRIu64 " %12.3f %10.1f %10.1f %10.1f %10.1f\n",
-			       crosslat_metrics_hist_name(i), sample,
-			       c->events[crosslat_metrics_hist_metric(i)], h->count, h->sum / 1e6,
-			       h->count ? h->sum / 1e3 / h->count : 0.0,
-			       quantile(h, 500) / 1e3, quantile(h, 990) / 1e3,
-			       h->count ? h->max / 1e3 : 0.0);
+			m = crosslat_metrics_hist_metric(i);
+			b = hist_bytes(i);
+			printf("%-12s %-9s %10" PRIu64 " %8" PRIu64 " %10" PRIu64
+			       " %10s %10s %10s %10s %10s\n",
+			       crosslat_metrics_hist_name(i), sample, c->events[m], c->drops[m],
+			       h->count, human(sum, sizeof(sum), h->sum, b),
+			       human(avg, sizeof(avg), h->count ? (double)h->sum / h->count : 0, b),
+			       human(p50, sizeof(p50), quantile(h, 500), b),
+			       human(p99, sizeof(p99), quantile(h, 990), b),
+			       human(max, sizeof(max), h->count ? h->max : 0, b));
 		}
 	}
 }
@@ -410,10 +441,21 @@ static void print_json_string(const char *s)
 	putchar('"');
 }
 
+/* ,"key":{"runq":N,...}: a counter of each metric */
+static void print_json_per_metric(const char *key, const uint64_t *v)
+{
+	unsigned int m;
+
+	printf(",\"%s\":{", key);
+	for (m = 0; m < __CROSSLAT_METRIC_MAX; m++)
+		printf("%s\"%s\":%" PRIu64, m ? "," : "", crosslat_metrics_name(m), v[m]);
+	printf("}");
+}
+
 static void print_json(const struct cg_set *set)
 {
 	const struct hist *h;
-	const char *name;
+	const char *name, *unit;
 	unsigned int i, m, b;
 	bool first;
 	size_t k;
@@ -434,20 +476,21 @@ static void print_json(const struct cg_set *set)
 				printf("%s\"%s\"", first ? "" : ",", crosslat_metrics_name(m));
 				first = false;
 			}
-		printf("],\"sample_every\":%" PRIu32 ",\"events\":{", c->every);
-		for (m = 0; m < __CROSSLAT_METRIC_MAX; m++)
-			printf("%s\"%s\":%" PRIu64, m ? "," : "", crosslat_metrics_name(m),
-			       c->events[m]);
-		printf("},\"hists\":{");
+		printf("],\"sample_every\":%" PRIu32, c->every);
+		print_json_per_metric("events", c->events);
+		print_json_per_metric("drops", c->drops);
+		printf(",\"hists\":{");
 		for (i = 0, first = true; i < __CROSSLAT_METRICS_HIST_MAX; i++) {
 			h = &c->hist[i];
 			if (!h->present)
 				continue;
-			printf("%s\"%s\":{\"count\":%" PRIu64 ",\"sum_ns\":%" PRIu64,
-			       first ? "" : ",", crosslat_metrics_hist_name(i), h->count, h->sum);
+			unit = crosslat_metrics_hist_unit(i);
+			printf("%s\"%s\":{\"count\":%" PRIu64 ",\"sum_%s\":%" PRIu64,
+			       first ? "" : ",", crosslat_metrics_hist_name(i), h->count, unit, h->sum);
 			first = false;
 			if (h->count)
-				printf(",\"min_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64, h->min, h->max);
+				printf(",\"min_%s\":%" PRIu64 ",\"max_%s\":%" PRIu64, unit, h->min,
+				       unit, h->max);
 			printf(",\"buckets\":[");
 			for (b = 0, m = 0; b < CROSSLAT_LOG2_BUCKETS; b++) {
 				if (!h->bucket[b])
@@ -476,10 +519,13 @@ static void print_label(const char *s)
 	}
 }
 
-/* ns as seconds, exactly: 1023 -> 0.000001023 */
-static void print_seconds(uint64_t ns)
+/* ns as seconds, exactly: 1023 -> 0.000001023; bytes as they are */
+static void print_value(uint64_t v, bool bytes)
 {
-	printf("%" PRIu64 ".%09" PRIu64, ns / 1000000000, ns % 1000000000);
+	if (bytes)
+		printf("%" PRIu64, v);
+	else
+		printf("%" PRIu64 ".%09" PRIu64, v / 1000000000, v % 1000000000);
 }
 
 static void cg_label(const struct cg *c)
@@ -496,6 +542,27 @@ static void cg_label(const struct cg *c)
 	printf("\"");
 }
 
+/* A counter of each enabled metric of each cgroup: the uint64_t array at off in struct cg. */
+static void print_prom_per_metric(const struct cg_set *set, const char *name, const char *help,
+				  size_t off)
+{
+	const uint64_t *v;
+	unsigned int m;
+	size_t k;
+
+	printf("# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (k = 0; k < set->nr; k++) {
+		v = (const uint64_t *)((const char *)&set->v[k] + off);
+		for (m = 0; m < __CROSSLAT_METRIC_MAX; m++) {
+			if (!(set->v[k].mask & (1u << m)))
+				continue;
+			printf("%s{", name);
+			cg_label(&set->v[k]);
+			printf(",metric=\"%s\"} %" PRIu64 "\n", crosslat_metrics_name(m), v[m]);
+		}
+	}
+}
+
 static void print_prometheus(const struct cg_set *set)
 {
 	static const char *const prom_names[__CROSSLAT_METRICS_HIST_MAX] = {
@@ -503,16 +570,24 @@ static void print_prometheus(const struct cg_set *set)
 		[CROSSLAT_METRICS_HIST_FAULT_MINOR] = "crosslat_page_fault_minor_seconds",
 		[CROSSLAT_METRICS_HIST_FAULT_MAJOR] = "crosslat_page_fault_major_seconds",
 		[CROSSLAT_METRICS_HIST_TCP_RETRANS] = "crosslat_tcp_retransmit_srtt_seconds",
+		[CROSSLAT_METRICS_HIST_BLKIO_READ] = "crosslat_block_io_read_seconds",
+		[CROSSLAT_METRICS_HIST_BLKIO_WRITE] = "crosslat_block_io_write_seconds",
+		[CROSSLAT_METRICS_HIST_BLKIO_BYTES] = "crosslat_block_io_size_bytes",
+		[CROSSLAT_METRICS_HIST_DNS] = "crosslat_dns_latency_seconds",
 	};
 	static const char *const prom_help[__CROSSLAT_METRICS_HIST_MAX] = {
 		[CROSSLAT_METRICS_HIST_RUNQ] = "Time tasks waited in a runqueue, from wakeup or preemption to running.",
 		[CROSSLAT_METRICS_HIST_FAULT_MINOR] = "Minor page faults (as /proc/PID/stat minflt counts them), by the time the kernel took to handle each.",
 		[CROSSLAT_METRICS_HIST_FAULT_MAJOR] = "Major page faults (as /proc/PID/stat majflt counts them), by the time the kernel took to handle each.",
 		[CROSSLAT_METRICS_HIST_TCP_RETRANS] = "TCP segments retransmitted by the cgroup's sockets, by their flow's smoothed RTT.",
+		[CROSSLAT_METRICS_HIST_BLKIO_READ] = "Block I/O reads of the cgroup's tasks, from submission to completion.",
+		[CROSSLAT_METRICS_HIST_BLKIO_WRITE] = "Block I/O writes of the cgroup's tasks, from submission to completion.",
+		[CROSSLAT_METRICS_HIST_BLKIO_BYTES] = "Sizes of the block I/O reads and writes of the cgroup's tasks.",
+		[CROSSLAT_METRICS_HIST_DNS] = "DNS queries over UDP from the cgroup's sockets, from the query sent to its answer received.",
 	};
 	const struct hist *h;
 	uint64_t cum;
-	unsigned int i, b, m;
+	unsigned int i, b;
 	size_t k;
 
 	for (i = 0; i < __CROSSLAT_METRICS_HIST_MAX; i++) {
@@ -527,7 +602,7 @@ static void print_prometheus(const struct cg_set *set)
 				printf("%s_bucket{", prom_names[i]);
 				cg_label(&set->v[k]);
 				printf(",le=\"");
-				print_seconds(crosslat_log2_hist_bucket_hi(b));
+				print_value(crosslat_log2_hist_bucket_hi(b), hist_bytes(i));
 				printf("\"} %" PRIu64 "\n", cum);
 			}
 			printf("%s_bucket{", prom_names[i]);
@@ -535,23 +610,18 @@ static void print_prometheus(const struct cg_set *set)
 			printf(",le=\"+Inf\"} %" PRIu64 "\n%s_sum{", h->count, prom_names[i]);
 			cg_label(&set->v[k]);
 			printf("} ");
-			print_seconds(h->sum);
+			print_value(h->sum, hist_bytes(i));
 			printf("\n%s_count{", prom_names[i]);
 			cg_label(&set->v[k]);
 			printf("} %" PRIu64 "\n", h->count);
 		}
 	}
-	printf("# HELP crosslat_metrics_events_total Events of the cgroup seen by a metric, measured or sampled out.\n"
-	       "# TYPE crosslat_metrics_events_total counter\n");
-	for (k = 0; k < set->nr; k++)
-		for (m = 0; m < __CROSSLAT_METRIC_MAX; m++) {
-			if (!(set->v[k].mask & (1u << m)))
-				continue;
-			printf("crosslat_metrics_events_total{");
-			cg_label(&set->v[k]);
-			printf(",metric=\"%s\"} %" PRIu64 "\n", crosslat_metrics_name(m),
-			       set->v[k].events[m]);
-		}
+	print_prom_per_metric(set, "crosslat_metrics_events_total",
+			      "Events of the cgroup seen by a metric, measured or sampled out.",
+			      offsetof(struct cg, events));
+	print_prom_per_metric(set, "crosslat_metrics_drops_total",
+			      "Measurements of the cgroup lost for want of room in the module's tables.",
+			      offsetof(struct cg, drops));
 	printf("# HELP crosslat_metrics_sample_every One event in this many is measured.\n"
 	       "# TYPE crosslat_metrics_sample_every gauge\n");
 	for (k = 0; k < set->nr; k++) {
@@ -673,7 +743,7 @@ static int cmd_change(struct crosslat_nl *nl, bool on, int nargs, char **args,
 		return EXIT_USAGE;
 	}
 	if (nargs == 2 && crosslat_metrics_parse_list(args[1], strlen(args[1]), &list)) {
-		fprintf(stderr, PROG ": %s: '%s': expected metric names (runq, faults, tcp_retrans, all) separated by commas\n",
+		fprintf(stderr, PROG ": %s: '%s': expected metric names (runq, faults, tcp_retrans, blkio, dns, all) separated by commas\n",
 			what, args[1]);
 		return EXIT_USAGE;
 	}

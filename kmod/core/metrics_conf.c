@@ -6,6 +6,8 @@ static const char *const metric_names[__CROSSLAT_METRIC_MAX] = {
 	[CROSSLAT_METRIC_RUNQ] = "runq",
 	[CROSSLAT_METRIC_FAULTS] = "faults",
 	[CROSSLAT_METRIC_TCP_RETRANS] = "tcp_retrans",
+	[CROSSLAT_METRIC_BLKIO] = "blkio",
+	[CROSSLAT_METRIC_DNS] = "dns",
 };
 
 static const struct {
@@ -16,6 +18,10 @@ static const struct {
 	[CROSSLAT_METRICS_HIST_FAULT_MINOR] = { "fault_minor", CROSSLAT_METRIC_FAULTS },
 	[CROSSLAT_METRICS_HIST_FAULT_MAJOR] = { "fault_major", CROSSLAT_METRIC_FAULTS },
 	[CROSSLAT_METRICS_HIST_TCP_RETRANS] = { "tcp_retrans", CROSSLAT_METRIC_TCP_RETRANS },
+	[CROSSLAT_METRICS_HIST_BLKIO_READ] = { "blkio_read", CROSSLAT_METRIC_BLKIO },
+	[CROSSLAT_METRICS_HIST_BLKIO_WRITE] = { "blkio_write", CROSSLAT_METRIC_BLKIO },
+	[CROSSLAT_METRICS_HIST_BLKIO_BYTES] = { "blkio_bytes", CROSSLAT_METRIC_BLKIO },
+	[CROSSLAT_METRICS_HIST_DNS] = { "dns", CROSSLAT_METRIC_DNS },
 };
 
 const char *crosslat_metrics_name(unsigned int metric)
@@ -29,6 +35,12 @@ const char *crosslat_metrics_hist_name(unsigned int hist)
 	return hist < __CROSSLAT_METRICS_HIST_MAX ? hists[hist].name : NULL;
 }
 CROSSLAT_CORE_EXPORT(crosslat_metrics_hist_name);
+
+const char *crosslat_metrics_hist_unit(unsigned int hist)
+{
+	return hist == CROSSLAT_METRICS_HIST_BLKIO_BYTES ? "bytes" : "ns";
+}
+CROSSLAT_CORE_EXPORT(crosslat_metrics_hist_unit);
 
 unsigned int crosslat_metrics_hist_metric(unsigned int hist)
 {

@@ -9,10 +9,15 @@
 #include "core_types.h"
 #include <uapi/linux/crosslat_metrics.h>
 
-/* "runq", "faults", "tcp_retrans"; NULL past the last metric. */
+/* "runq", "faults", "tcp_retrans", "blkio", "dns"; NULL past the last metric. */
 const char *crosslat_metrics_name(unsigned int metric);
-/* "runq", "fault_minor", "fault_major", "tcp_retrans"; NULL past the last histogram. */
+/*
+ * "runq", "fault_minor", "fault_major", "tcp_retrans", "blkio_read", "blkio_write",
+ * "blkio_bytes", "dns"; NULL past the last histogram.
+ */
 const char *crosslat_metrics_hist_name(unsigned int hist);
+/* "bytes" for a histogram of sizes (blkio_bytes), "ns" for the others, of times. */
+const char *crosslat_metrics_hist_unit(unsigned int hist);
 /* The metric a histogram belongs to. */
 unsigned int crosslat_metrics_hist_metric(unsigned int hist);
 

@@ -10,14 +10,23 @@
 struct metrics_arm {
 	int (*reg)(void);
 	void (*unreg)(void);
-	unsigned int nr_probes;	/* tracepoint probes or kretprobes it registers */
+	/* tracepoint probes, kretprobes or netfilter hooks (per namespace) it registers */
+	const unsigned int *nr_probes;
 	unsigned int users;	/* cgroups that enable it, under arm_mutex */
 };
 
+static const unsigned int one_probe = 1;
+
 static struct metrics_arm arms[__CROSSLAT_METRIC_MAX] = {
-	[CROSSLAT_METRIC_RUNQ] = { metrics_sched_register, metrics_sched_unregister },
-	[CROSSLAT_METRIC_FAULTS] = { metrics_fault_register, metrics_fault_unregister, 1 },
-	[CROSSLAT_METRIC_TCP_RETRANS] = { metrics_tcp_register, metrics_tcp_unregister, 1 },
+	[CROSSLAT_METRIC_RUNQ] = { metrics_sched_register, metrics_sched_unregister,
+				   &metrics_sched_nr_probes },
+	[CROSSLAT_METRIC_FAULTS] = { metrics_fault_register, metrics_fault_unregister, &one_probe },
+	[CROSSLAT_METRIC_TCP_RETRANS] = { metrics_tcp_register, metrics_tcp_unregister,
+					  &one_probe },
+	[CROSSLAT_METRIC_BLKIO] = { metrics_block_register, metrics_block_unregister,
+				    &metrics_block_nr_probes },
+	[CROSSLAT_METRIC_DNS] = { metrics_dns_register, metrics_dns_unregister,
+				  &metrics_dns_nr_probes },
 };
 
 static DEFINE_MUTEX(arm_mutex);
@@ -33,9 +42,7 @@ int metrics_arm_get(unsigned int metric)
 		err = a->reg();
 		if (err)
 			goto out;
-		if (metric == CROSSLAT_METRIC_RUNQ)
-			a->nr_probes = metrics_sched_nr_probes;
-		WRITE_ONCE(probes_registered, probes_registered + a->nr_probes);
+		WRITE_ONCE(probes_registered, probes_registered + *a->nr_probes);
 	}
 	a->users++;
 out:
@@ -50,7 +57,7 @@ void metrics_arm_put(unsigned int metric)
 	mutex_lock(&arm_mutex);
 	if (!WARN_ON_ONCE(!a->users) && !--a->users) {
 		a->unreg();
-		WRITE_ONCE(probes_registered, probes_registered - a->nr_probes);
+		WRITE_ONCE(probes_registered, probes_registered - *a->nr_probes);
 	}
 	mutex_unlock(&arm_mutex);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * crosslat_metrics.ko internals: the per-cgroup table (configuration and per-CPU
- * histograms), the probes of each metric, armed while some cgroup enables it.
+ * histograms), the tables of pending measurements, the probes of each metric, armed while
+ * some cgroup enables it.
  */
 #ifndef _CROSSLAT_METRICS_H
 #define _CROSSLAT_METRICS_H
@@ -14,12 +15,14 @@
 #include "core/log2_hist.h"
 #include "core/metrics_conf.h"
 
+struct sock;
 struct task_struct;
 
 /* One cgroup's share on one CPU: written by the probes on that CPU only. */
 struct metrics_pcpu {
 	u32 tick[__CROSSLAT_METRIC_MAX];	/* sampling counters */
 	u64 events[__CROSSLAT_METRIC_MAX];	/* events seen, sampled or not */
+	u64 drops[__CROSSLAT_METRIC_MAX];	/* measurements lost (pending tables) */
 	struct crosslat_log2_hist hist[__CROSSLAT_METRICS_HIST_MAX];
 };
 
@@ -52,6 +55,7 @@ static inline void metrics_count(enum crosslat_stat s)
 
 /* main.c: module parameters. */
 extern unsigned int metrics_max_cgroups, metrics_task_slots, metrics_fault_maxactive;
+extern unsigned int metrics_blkio_slots, metrics_dns_slots;
 
 /* table.c: the configured cgroups. */
 int metrics_table_init(void);
@@ -60,6 +64,8 @@ void metrics_table_exit(void);
 struct metrics_cg *metrics_cg_lookup(u64 id);
 /* The entry of task p's default-hierarchy cgroup; same context. */
 struct metrics_cg *metrics_cg_of(struct task_struct *p);
+/* The entry of the cgroup of full socket sk (its creator's); same context. */
+struct metrics_cg *metrics_cg_of_sk(const struct sock *sk);
 /*
  * Replaces cgroup id's configuration (mask 0: removes it), arming and disarming probes.
  * Sleeps. -ENOSPC past max_cgroups, -ENOMEM, or a probe's registration error (the old
@@ -91,12 +97,54 @@ static inline bool metrics_sample(struct metrics_cg *cg, unsigned int m)
 	return false;
 }
 
+/* Counts a lost measurement of metric m for cg on this CPU (preemption disabled). */
+static inline void metrics_drop(struct metrics_cg *cg, unsigned int m)
+{
+	this_cpu_ptr(cg->pcpu)->drops[m]++;
+}
+
 /* Adds value to histogram h of cg on this CPU (preemption disabled). */
 static inline void metrics_record(struct metrics_cg *cg, unsigned int h, u64 value)
 {
 	crosslat_log2_hist_add(&this_cpu_ptr(cg->pcpu)->hist[h], value);
 	metrics_count(CROSSLAT_STAT_METRICS_RECORDED);
 }
+
+/*
+ * pending.c: measurements begun and not yet ended (a bio in flight, a DNS query awaiting
+ * its answer), by a non-zero 64-bit key, in a fixed number of 4-way buckets. Any context,
+ * interrupts included.
+ */
+struct metrics_pending_entry {
+	u64 key;		/* 0: free */
+	u64 cg_id;		/* cgroup v2 id that measures it */
+	u64 start_ns;		/* the probe's clock (ktime_get_ns()) */
+	u32 aux;		/* the probe's own (bio size and direction) */
+};
+
+struct metrics_pending;
+
+/*
+ * A table of at least slots entries (rounded up to a power of two, at least 64) whose
+ * entries may be pushed out after timeout_ns; metric m's drops count what it loses.
+ * ERR_PTR(-ENOMEM).
+ */
+struct metrics_pending *metrics_pending_create(unsigned int slots, u64 timeout_ns,
+					       unsigned int m);
+void metrics_pending_destroy(struct metrics_pending *t);
+/* Empties the table; only while no probe uses it. */
+void metrics_pending_clear(struct metrics_pending *t);
+/*
+ * Adds e (e->key non-zero) for cgroup cg, under rcu_read_lock() with preemption disabled.
+ * An entry with the same key is replaced when replace is set or it is past the timeout (its
+ * end was missed), kept otherwise (e resends it). With every entry of its bucket taken,
+ * the oldest one past the timeout gives way; without one, e is dropped. Either loss counts
+ * as a drop of its cgroup.
+ */
+void metrics_pending_add(struct metrics_pending *t, struct metrics_cg *cg,
+			 const struct metrics_pending_entry *e, bool replace);
+/* Removes the entry of key into *e: true if there was one. Any context. */
+bool metrics_pending_take(struct metrics_pending *t, u64 key, struct metrics_pending_entry *e);
 
 /* arm.c: each metric's probes, registered while at least one cgroup enables it. */
 int metrics_arm_get(unsigned int metric);	/* first user registers; sleeps */
@@ -118,6 +166,20 @@ u64 metrics_fault_missed(void);
 /* tp_tcp.c: TCP retransmissions (tcp:tcp_retransmit_skb). */
 int metrics_tcp_register(void);
 void metrics_tcp_unregister(void);
+
+/* tp_block.c: block I/O latency and size (block tracepoints). */
+int metrics_block_init(void);
+void metrics_block_exit(void);
+int metrics_block_register(void);
+void metrics_block_unregister(void);
+extern const unsigned int metrics_block_nr_probes;
+
+/* nf_dns.c: DNS latency (netfilter hooks in every network namespace). */
+int metrics_dns_init(void);
+void metrics_dns_exit(void);
+int metrics_dns_register(void);
+void metrics_dns_unregister(void);
+extern const unsigned int metrics_dns_nr_probes;
 
 /* netlink.c: commands and counters in the crosslat family. */
 int metrics_netlink_init(void);

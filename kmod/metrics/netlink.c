@@ -18,6 +18,7 @@ static const struct nla_policy metrics_policy[CROSSLAT_METRICS_A_MAX + 1] = {
 	[CROSSLAT_METRICS_A_SAMPLE_EVERY] = { .type = NLA_U32 },
 	[CROSSLAT_METRICS_A_HIST] = { .type = NLA_REJECT },
 	[CROSSLAT_METRICS_A_EVENTS] = { .type = NLA_REJECT },
+	[CROSSLAT_METRICS_A_DROPS] = { .type = NLA_REJECT },
 };
 
 /* Refuses a request: extack message on attr, counted. Evaluates to -EINVAL. */
@@ -104,7 +105,8 @@ static int put_hist(struct sk_buff *skb, unsigned int id, const struct crosslat_
 static int put_cg(const struct metrics_cg *cg, void *arg)
 {
 	struct dump_ctx *c = arg;
-	u64 events[__CROSSLAT_METRIC_MAX] = {};
+	u64 events[__CROSSLAT_METRIC_MAX] = {}, drops[__CROSSLAT_METRIC_MAX] = {};
+	const struct metrics_pcpu *pc;
 	struct nlattr *nest;
 	unsigned int cpu, h, m;
 	u32 mask = READ_ONCE(cg->mask);
@@ -113,15 +115,20 @@ static int put_cg(const struct metrics_cg *cg, void *arg)
 	hdr = crosslat_nl_dump_hdr(c->skb, c->cb, CROSSLAT_CMD_METRICS_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	for_each_possible_cpu(cpu)
-		for (m = 0; m < __CROSSLAT_METRIC_MAX; m++)
-			events[m] += READ_ONCE(per_cpu_ptr(cg->pcpu, cpu)->events[m]);
+	for_each_possible_cpu(cpu) {
+		pc = per_cpu_ptr(cg->pcpu, cpu);
+		for (m = 0; m < __CROSSLAT_METRIC_MAX; m++) {
+			events[m] += READ_ONCE(pc->events[m]);
+			drops[m] += READ_ONCE(pc->drops[m]);
+		}
+	}
 	nest = nla_nest_start(c->skb, CROSSLAT_A_METRICS);
 	if (!nest ||
 	    nla_put_u64_64bit(c->skb, CROSSLAT_METRICS_A_CGROUP_ID, cg->id, CROSSLAT_METRICS_A_PAD) ||
 	    nla_put_u32(c->skb, CROSSLAT_METRICS_A_MASK, mask) ||
 	    nla_put_u32(c->skb, CROSSLAT_METRICS_A_SAMPLE_EVERY, READ_ONCE(cg->every)) ||
-	    nla_put(c->skb, CROSSLAT_METRICS_A_EVENTS, sizeof(events), events))
+	    nla_put(c->skb, CROSSLAT_METRICS_A_EVENTS, sizeof(events), events) ||
+	    nla_put(c->skb, CROSSLAT_METRICS_A_DROPS, sizeof(drops), drops))
 		goto cancel;
 	for (h = 0; h < __CROSSLAT_METRICS_HIST_MAX; h++) {
 		if (!(mask & (1u << crosslat_metrics_hist_metric(h))))

@@ -10,6 +10,7 @@
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 #include "metrics.h"
 
 static const struct rhashtable_params cg_params = {
@@ -48,6 +49,14 @@ struct metrics_cg *metrics_cg_lookup(u64 id)
 struct metrics_cg *metrics_cg_of(struct task_struct *p)
 {
 	return metrics_cg_lookup(cgroup_id(task_dfl_cgroup(p)));
+}
+
+struct metrics_cg *metrics_cg_of_sk(const struct sock *sk)
+{
+	/* sock_cgroup_ptr() takes no const, though it only reads */
+	struct sock *s = (struct sock *)sk;
+
+	return metrics_cg_lookup(cgroup_id(sock_cgroup_ptr(&s->sk_cgrp_data)));
 }
 
 unsigned int metrics_cg_count(void)
@@ -130,8 +139,10 @@ static void cg_clear(struct metrics_cg *cg, u32 cleared)
 	for_each_possible_cpu(cpu) {
 		pc = per_cpu_ptr(cg->pcpu, cpu);
 		for (m = 0; m < __CROSSLAT_METRIC_MAX; m++)
-			if (cleared & (1u << m))
+			if (cleared & (1u << m)) {
 				pc->events[m] = 0;
+				pc->drops[m] = 0;
+			}
 		for (h = 0; h < __CROSSLAT_METRICS_HIST_MAX; h++)
 			if (cleared & (1u << crosslat_metrics_hist_metric(h)))
 				crosslat_log2_hist_init(&pc->hist[h]);

@@ -6,7 +6,6 @@
  * the skb's segments is recorded with its flow's smoothed RTT, so a histogram's count is
  * the segments retransmitted, as TcpRetransSegs counts them.
  */
-#include <linux/cgroup.h>
 #include <linux/rcupdate.h>
 #include <linux/tcp.h>
 #include <linux/time64.h>
@@ -17,13 +16,12 @@
 
 static void probe_retransmit(void *data, const struct sock *sk, const struct sk_buff *skb)
 {
-	struct sock *s = (struct sock *)sk;	/* sock_cgroup_ptr() does not take a const */
 	struct metrics_cg *cg;
 	unsigned int segs;
 	u64 srtt_ns;
 
 	rcu_read_lock();
-	cg = metrics_cg_lookup(cgroup_id(sock_cgroup_ptr(&s->sk_cgrp_data)));
+	cg = metrics_cg_of_sk(sk);
 	if (!cg || !(READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_TCP_RETRANS)) ||
 	    !metrics_sample(cg, CROSSLAT_METRIC_TCP_RETRANS))
 		goto out;

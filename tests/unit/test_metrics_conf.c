@@ -29,6 +29,11 @@ static void test_names(void)
 	}
 	CHECK_EQ(crosslat_metrics_hist_metric(CROSSLAT_METRICS_HIST_FAULT_MAJOR),
 		 CROSSLAT_METRIC_FAULTS);
+	CHECK_EQ(crosslat_metrics_hist_metric(CROSSLAT_METRICS_HIST_BLKIO_BYTES),
+		 CROSSLAT_METRIC_BLKIO);
+	CHECK(!strcmp(crosslat_metrics_hist_name(CROSSLAT_METRICS_HIST_DNS), "dns"));
+	CHECK(!strcmp(crosslat_metrics_hist_unit(CROSSLAT_METRICS_HIST_BLKIO_BYTES), "bytes"));
+	CHECK(!strcmp(crosslat_metrics_hist_unit(CROSSLAT_METRICS_HIST_BLKIO_READ), "ns"));
 }
 
 static void test_parse_good(void)
@@ -39,7 +44,7 @@ static void test_parse_good(void)
 	CHECK_EQ(m, 1u << CROSSLAT_METRIC_RUNQ);
 	CHECK_INT_EQ(parse("faults,runq", &m), 0);
 	CHECK_EQ(m, 1u << CROSSLAT_METRIC_RUNQ | 1u << CROSSLAT_METRIC_FAULTS);
-	CHECK_INT_EQ(parse("tcp_retrans,faults,runq", &m), 0);
+	CHECK_INT_EQ(parse("dns,tcp_retrans,faults,blkio,runq", &m), 0);
 	CHECK_EQ(m, CROSSLAT_METRICS_ALL);
 	CHECK_INT_EQ(parse("all", &m), 0);
 	CHECK_EQ(m, CROSSLAT_METRICS_ALL);
@@ -52,7 +57,8 @@ static void test_parse_bad(void)
 {
 	static const char *const bad[] = {
 		"", ",", "runq,", ",runq", "runq,,faults", "runq,runq", "all,runq", "run",
-		"runqq", "RUNQ", "runq faults", " runq", "fault", "faults,all", "tcp",
+		"runqq", "RUNQ", "runq faults", " runq", "fault", "faults,all", "tcp", "blk",
+		"dns,dns",
 	};
 	unsigned int i;
 	u32 m = 12345;

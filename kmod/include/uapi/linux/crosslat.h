@@ -173,7 +173,7 @@ enum crosslat_stat {
 	CROSSLAT_STAT_PKT_UNMATCHED,	/* pending sightings found too old at their exit */
 	/* crosslat_metrics.ko; present in replies only while it is loaded */
 	CROSSLAT_STAT_METRICS_CGROUPS,	/* cgroups with a configuration (gauge) */
-	CROSSLAT_STAT_METRICS_PROBES,	/* tracepoint probes and kretprobes registered (gauge) */
+	CROSSLAT_STAT_METRICS_PROBES,	/* tracepoint probes, kretprobes, netfilter hooks (gauge) */
 	CROSSLAT_STAT_METRICS_EVENTS,	/* events that passed the cgroup check */
 	CROSSLAT_STAT_METRICS_SAMPLED_OUT,	/* of them, skipped by the sample rate */
 	CROSSLAT_STAT_METRICS_RECORDED,	/* values added to a histogram */

@@ -13,8 +13,8 @@
  * on each CPU is measured). Histograms of metrics that stay enabled are kept; -ENOSPC past
  * the module's max_cgroups. Malformed requests: -EINVAL with an extack message.
  *
- * CROSSLAT_CMD_METRICS_GET dump messages: CGROUP_ID, MASK, SAMPLE_EVERY, EVENTS, then one
- * HIST nest (CROSSLAT_METRICS_HIST_A_*) per histogram of an enabled metric.
+ * CROSSLAT_CMD_METRICS_GET dump messages: CGROUP_ID, MASK, SAMPLE_EVERY, EVENTS, DROPS, then
+ * one HIST nest (CROSSLAT_METRICS_HIST_A_*) per histogram of an enabled metric.
  */
 #ifndef _UAPI_LINUX_CROSSLAT_METRICS_H
 #define _UAPI_LINUX_CROSSLAT_METRICS_H
@@ -24,6 +24,8 @@ enum crosslat_metric {
 	CROSSLAT_METRIC_RUNQ,		/* runqueue latency (histogram RUNQ) */
 	CROSSLAT_METRIC_FAULTS,		/* page faults (histograms FAULT_MINOR, FAULT_MAJOR) */
 	CROSSLAT_METRIC_TCP_RETRANS,	/* TCP retransmissions (histogram TCP_RETRANS) */
+	CROSSLAT_METRIC_BLKIO,		/* block I/O (BLKIO_READ, BLKIO_WRITE, BLKIO_BYTES) */
+	CROSSLAT_METRIC_DNS,		/* DNS latency (histogram DNS) */
 	__CROSSLAT_METRIC_MAX
 };
 #define CROSSLAT_METRICS_ALL	((1u << __CROSSLAT_METRIC_MAX) - 1)
@@ -31,7 +33,7 @@ enum crosslat_metric {
 /* Largest SAMPLE_EVERY. */
 #define CROSSLAT_METRICS_SAMPLE_MAX	1000000
 
-/* The histograms; values in ns. */
+/* The histograms; values in ns but for BLKIO_BYTES (bytes). */
 enum crosslat_metrics_hist {
 	/*
 	 * From a task's wakeup (sched_wakeup, sched_wakeup_new) or its preemption (switched out
@@ -52,6 +54,23 @@ enum crosslat_metrics_hist {
 	 * the value of each is its flow's smoothed RTT at the time.
 	 */
 	CROSSLAT_METRICS_HIST_TCP_RETRANS,
+	/*
+	 * Block I/O of the cgroup's tasks: each read or write bio from its submission
+	 * (block:block_bio_queue, in the submitting task; a kernel thread's bio counts for the
+	 * cgroup of its blkcg, as writeback's does) to the completion of the request that
+	 * carried it (block:block_rq_complete) or, on a bio-based device (device mapper), of
+	 * the bio itself (block:block_bio_complete). Each layer of a stacked device counts.
+	 */
+	CROSSLAT_METRICS_HIST_BLKIO_READ,
+	CROSSLAT_METRICS_HIST_BLKIO_WRITE,
+	CROSSLAT_METRICS_HIST_BLKIO_BYTES,	/* the size of each of them, in bytes */
+	/*
+	 * DNS over UDP: from a query leaving a socket of the cgroup (netfilter LOCAL_OUT,
+	 * UDP to port 53, QR 0) to the arrival of its answer (LOCAL_IN, UDP from port 53, QR
+	 * 1, the same network namespace, client address, port and DNS id), IPv4 and IPv6. A
+	 * query sent again before its answer keeps its first time.
+	 */
+	CROSSLAT_METRICS_HIST_DNS,
 	__CROSSLAT_METRICS_HIST_MAX
 };
 
@@ -65,9 +84,16 @@ enum crosslat_metrics_attr {
 	/*
 	 * binary: u64 per enum crosslat_metric, host order: the cgroup's events seen,
 	 * measured or sampled out (runqueue: wakeups and preemptions; faults:
-	 * handle_mm_fault calls) (dumps only)
+	 * handle_mm_fault calls; block I/O: read and write bios; DNS: queries) (dumps only)
 	 */
 	CROSSLAT_METRICS_A_EVENTS,
+	/*
+	 * binary: u64 per enum crosslat_metric, host order: the cgroup's measurements lost
+	 * (block I/O, DNS): a start that found no room in the module's table of pending ones
+	 * (blkio_slots, dns_slots), or was pushed out of it after waiting longer than its
+	 * timeout (a completion or answer never seen) (dumps only)
+	 */
+	CROSSLAT_METRICS_A_DROPS,
 	__CROSSLAT_METRICS_A_MAX
 };
 #define CROSSLAT_METRICS_A_MAX (__CROSSLAT_METRICS_A_MAX - 1)
