@@ -417,8 +417,7 @@ static bool call_pkt(const struct forest *f, const struct node *p, const struct 
 		    mono_to_trace(f, sg[k].trace, sg[k].to_ns, &t) && t > in)
 			in = t;
 	}
-	if (out == INT64_MAX || in == INT64_MIN || out < p->start || in < out ||
-	    in > (c->start > p->start ? c->start : p->start))
+	if (out == INT64_MAX || in == INT64_MIN || out < p->start || in < out || in > c->start)
 		return false;
 	*t_out = out;
 	*t_in = in;
@@ -443,6 +442,10 @@ static unsigned int call_parts_pkt(const struct forest *f, const struct node *p,
 	used = send + net + recv;
 	if (used > p->self_ns) {	/* other critical children: keep within the own time */
 		net = used - p->self_ns < net ? net - (used - p->self_ns) : 0;
+		if (send > p->self_ns)
+			send = p->self_ns;
+		if (send + recv > p->self_ns)
+			recv = p->self_ns - send;
 		used = send + net + recv;
 	}
 	back = p->self_ns > used ? p->self_ns - used : 0;
@@ -485,10 +488,12 @@ static unsigned int call_parts_pkt(const struct forest *f, const struct node *p,
 
 /*
  * The parts of node i's own time (kind, service, peer, ns) into out, returns how many.
- * A call (a critical child of another service): SEND = the calling thread's runqueue wait;
- * RUNQ of the callee = its thread's wait between its previous span and this one (woken by
- * the request, waiting for a CPU to read it), as far as the call's time holds it; NET the
- * rest. Else RUNQ (the span's own runqueue wait) and APP.
+ * A call (a critical child of another service): with crosslat_pkt's times of its request,
+ * call_parts_pkt; else with the pods' waits (scheduler events), SEND and RUNQ of the callee
+ * from them; else SEND = the calling thread's runqueue wait and RUNQ of the callee = its
+ * thread's wait between its previous span and this one (woken by the request, waiting for
+ * a CPU to read it), as far as the call's time holds it; NET the rest. Else RUNQ (the
+ * span's own runqueue wait) and APP.
  */
 static unsigned int node_parts(const struct forest *f, uint32_t i,
 			       struct crosslat_part out[NODE_PARTS])
