@@ -162,14 +162,17 @@ static bool span_reclaim_idle(struct span_proc *p, struct span_proc *keep)
 	return false;
 }
 
-/* The calling thread's runqueue wait so far (sched_info), U64_MAX without it. */
-static u64 span_run_delay(void)
+/*
+ * Thread tid's runqueue wait so far (sched_info) when it is the calling thread (a span
+ * begun for another thread of the process leaves it unknown), U64_MAX without it.
+ */
+static u64 span_run_delay(u32 tid)
 {
 #ifdef CONFIG_SCHED_INFO
-	return current->sched_info.run_delay;
-#else
-	return U64_MAX;
+	if (tid == (u32)current->pid)
+		return current->sched_info.run_delay;
 #endif
+	return U64_MAX;
 }
 
 /*
@@ -180,7 +183,7 @@ static u64 span_run_delay(void)
 static void span_reset(struct span_thread *st, const struct crosslat_span_begin *b,
 		       pid_t tgid_v, pid_t vtid, u64 threshold_ns, bool running)
 {
-	u64 rd = span_run_delay(), ended = U64_MAX;
+	u64 rd = span_run_delay(st->tid), ended = U64_MAX;
 
 	/* the previous span's end, in run_delay (st is new unless IDLE) */
 	if (st->phase == SPAN_IDLE && st->begin_run_delay != U64_MAX && rd != U64_MAX)
