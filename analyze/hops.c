@@ -7,6 +7,7 @@
 
 #include "hops.h"
 #include "record.h"
+#include "stats.h"
 
 void crosslat_hops_init(struct crosslat_hops *h)
 {
@@ -141,21 +142,6 @@ int crosslat_hops_add(struct crosslat_hops *h, const struct crosslat_record *r)
 	return k.is_response ? 1 : seg_add(h, r, &k, lat);
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-/* Nearest-rank percentile p of sorted v (nr > 0). */
-static uint64_t rank(const uint64_t *v, size_t nr, unsigned int p)
-{
-	size_t k = (nr * p + 99) / 100;
-
-	return v[k ? k - 1 : 0];
-}
-
 static int cmp_seg(const void *x, const void *y)
 {
 	const struct crosslat_hop_seg *a = x, *b = y;
@@ -207,12 +193,12 @@ void crosslat_hops_finish(struct crosslat_hops *h)
 
 		if (!hop->nr)
 			continue;
-		qsort(hop->lat, hop->nr, sizeof(*hop->lat), cmp_u64);
+		crosslat_sort_u64(hop->lat, hop->nr);
 		hop->min = hop->lat[0];
 		hop->max = hop->lat[hop->nr - 1];
-		hop->p50 = rank(hop->lat, hop->nr, 50);
-		hop->p90 = rank(hop->lat, hop->nr, 90);
-		hop->p99 = rank(hop->lat, hop->nr, 99);
+		hop->p50 = crosslat_percentile(hop->lat, hop->nr, 50);
+		hop->p90 = crosslat_percentile(hop->lat, hop->nr, 90);
+		hop->p99 = crosslat_percentile(hop->lat, hop->nr, 99);
 	}
 }
 

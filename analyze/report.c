@@ -14,6 +14,7 @@
 #include "record.h"
 #include "report.h"
 #include "spans.h"
+#include "stats.h"
 #include "svg.h"
 #include "verdicts.h"
 
@@ -250,13 +251,6 @@ static void facts_table(FILE *f, const struct crosslat_report *r)
 		crosslat_fmt_ms(b3, sizeof(b3), v->base_p99_ns));
 }
 
-static int cmp_u64(const void *pa, const void *pb)
-{
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 /* The requests' latencies, ascending, in a new array (free() it); NULL: none or no memory. */
 static uint64_t *sorted_latencies(const struct crosslat_verdicts *v)
 {
@@ -270,7 +264,7 @@ static uint64_t *sorted_latencies(const struct crosslat_verdicts *v)
 		return NULL;
 	for (i = 0; i < v->nr; i++)
 		lat[i] = v->req[i].latency_ns;
-	qsort(lat, v->nr, sizeof(*lat), cmp_u64);
+	crosslat_sort_u64(lat, v->nr);
 	return lat;
 }
 

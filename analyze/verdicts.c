@@ -9,6 +9,7 @@
 #include "record.h"
 #include "sched.h"
 #include "spans.h"
+#include "stats.h"
 #include "verdicts.h"
 
 const char *const crosslat_domain_names[CROSSLAT_DOMAIN_NR] = {
@@ -561,13 +562,6 @@ static void *grow(void *arr, size_t nr, size_t *cap, size_t size)
 
 /* ---- baseline --------------------------------------------------------------------------- */
 
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 static int sample_add(uint64_t **v, size_t *nr, size_t *cap, uint64_t x)
 {
 	uint64_t *n = grow(*v, *nr, cap, sizeof(**v));
@@ -579,16 +573,6 @@ static int sample_add(uint64_t **v, size_t *nr, size_t *cap, uint64_t x)
 	return 0;
 }
 
-/* The p-th percentile (0..100) of sorted v, nearest rank; 0 when empty. */
-static uint64_t percentile(const uint64_t *v, size_t nr, unsigned int p)
-{
-	size_t k;
-
-	if (!nr)
-		return 0;
-	k = (nr * p + 99) / 100;
-	return v[k ? k - 1 : 0];
-}
 
 static struct crosslat_part_base *base_find(const struct crosslat_verdicts *v, uint8_t kind,
 					    const char *service, const char *peer)
@@ -649,9 +633,8 @@ static void base_medians(struct crosslat_verdicts *v)
 	for (i = 0; i < v->nr_base; i++) {
 		struct crosslat_part_base *b = &v->base[i];
 
-		if (b->nr)
-			qsort(b->v, b->nr, sizeof(*b->v), cmp_u64);
-		b->median = percentile(b->v, b->nr, 50);
+		crosslat_sort_u64(b->v, b->nr);
+		b->median = crosslat_percentile(b->v, b->nr, 50);
 	}
 }
 
@@ -722,12 +705,11 @@ static int baseline_build(struct crosslat_verdicts *v, struct forest *f)
 		return rc;
 	}
 	base_medians(v);
-	if (nlat)
-		qsort(lat, nlat, sizeof(*lat), cmp_u64);
+	crosslat_sort_u64(lat, nlat);
 	v->base_requests = nlat;
-	v->base_p50_ns = percentile(lat, nlat, 50);
-	v->base_p90_ns = percentile(lat, nlat, 90);
-	v->base_p99_ns = percentile(lat, nlat, 99);
+	v->base_p50_ns = crosslat_percentile(lat, nlat, 50);
+	v->base_p90_ns = crosslat_percentile(lat, nlat, 90);
+	v->base_p99_ns = crosslat_percentile(lat, nlat, 99);
 	free(lat);
 	return 0;
 }
