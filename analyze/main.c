@@ -23,6 +23,8 @@
 #include "otlp.h"
 #include "record.h"
 #include "report.h"
+#include "reqdag.h"
+#include "reqdag_view.h"
 #include "span_view.h"
 #include "spans.h"
 #include "summary.h"
@@ -79,6 +81,7 @@ enum {
 	NEED_SPANS	= 1 << 3,
 	NEED_SCHED	= 1 << 4,
 	NEED_HOPS	= 1 << 5,
+	NEED_REQS	= 1 << 6,
 };
 
 struct analyze_opts {
@@ -112,6 +115,7 @@ struct analysis {
 	struct crosslat_spans spans;
 	struct crosslat_sched sched;	/* runqueue waits per pod (sched_* events) */
 	struct crosslat_hops hops;	/* crosslat_pkt_hop latencies per hop */
+	struct crosslat_reqdag reqs;	/* request DAGs (crosslat_req events) */
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
@@ -144,6 +148,7 @@ static int print_otlp(const struct analysis *a, const struct analyze_opts *opts)
 static int print_verdicts(const struct analysis *a, const struct analyze_opts *opts);
 static int print_report(const struct analysis *a, const struct analyze_opts *opts);
 static int print_hops(const struct analysis *a, const struct analyze_opts *opts);
+static int print_dags(const struct analysis *a, const struct analyze_opts *opts);
 
 static const struct subcmd subcmds[] = {
 	{ "summary", "[--json] TRACE...",
@@ -170,6 +175,9 @@ static const struct subcmd subcmds[] = {
 	{ "hops", "[--json] [--limit N] TRACE...",
 	  "per hop of crosslat_pkt (pod port <-> NIC): segments and latency percentiles",
 	  OPT_JSON | OPT_LIMIT, NEED_HOPS, print_hops, NULL, 0 },
+	{ "dags", "[--json] [--limit N] TRACE...",
+	  "requests followed through threads, sockets and forks from kernel events alone",
+	  OPT_JSON | OPT_LIMIT, NEED_REQS, print_dags, NULL, 0 },
 	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
 	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED | NEED_HOPS,
@@ -317,6 +325,19 @@ static void usage(FILE *f)
 		"  pod's port; nic, the underlay), SEGMENT (request or response), EVENTS, and\n"
 		"  the latency's MIN_MS, P50_MS, P90_MS, P99_MS, MAX_MS.\n"
 		"\n"
+		"  dags follows each request through threads, sockets and forks from the kernel's\n"
+		"  crosslat_req events alone (crosslat_req.ko; no trace context is read): a thread\n"
+		"  that reads a request message is in a state of that request until it writes\n"
+		"  the response on the same socket; a message is matched to its writer by TCP\n"
+		"  sequence number, so it carries the writer's state (a call) or, from a peer\n"
+		"  that is not traced, starts a new request (an entry); a thread or process forked\n"
+		"  by a thread in a state is in a fork state until it exits; a response read by a\n"
+		"  thread outside the request resumes it there. Other events with a tid (payload,\n"
+		"  or the tid context: page faults, sched_migrate_task...) are counted in the\n"
+		"  state their thread was in. Each request prints as a tree: KIND (entry, call,\n"
+		"  fork, resume), the socket it came in on (LOCAL <- PEER), pid, tid, start from\n"
+		"  the request's start, duration, [events counted].\n"
+		"\n"
 		"  verdicts splits each request (a root span and its descendants: same host and\n"
 		"  trace id) along its critical path, from its end backwards into the child that\n"
 		"  ended last. A span whose critical child belongs to another service is a call:\n"
@@ -402,6 +423,14 @@ static void usage(FILE *f)
 		"  hops: an array, one object per hop: netns_inum, trace, hostname, from_role,\n"
 		"    from_ifindex, to_role, to_ifindex, segment, events, bytes, min_ns, p50_ns,\n"
 		"    p90_ns, p99_ns, max_ns, first_ns, last_ns\n"
+		"  dags: an array, one object per request in order of arrival: request (1..),\n"
+		"    trace, hostname, start_ns, end_ns, duration_ns, mono_start_ns, states:\n"
+		"    [{state (an index), parent (a state, -1 for the entry), kind (\"entry\",\n"
+		"    \"call\", \"fork\", \"resume\"), tid, pid, netns, local, peer (where its\n"
+		"    request came in; absent for fork and resume), start_ns, end_ns,\n"
+		"    mono_start_ns, mono_end_ns (CLOCK_MONOTONIC of the host), open (not ended\n"
+		"    in the trace), returned_to (the state that read its response, or -1),\n"
+		"    bytes_in, bytes_out, events: {NAME: count}, other_events}], parents first\n"
 		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
 		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
 		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
@@ -429,6 +458,7 @@ static void usage(FILE *f)
 		"  " PROG " spans --span 1011121314151617 --kallsyms kallsyms.txt trace/\n"
 		"  " PROG " spans --json trace/ | jq '.[] | select(.blocked_ns > 1e7) | .calls'\n"
 		"  " PROG " otlp -o spans.json host1/ host2/  # then an otlpjsonfile receiver\n"
+		"  " PROG " dags --limit 5 trace/\n"
 		"  " PROG " verdicts --baseline quiet-run/ slow-run/\n"
 		"  " PROG " report -o report.html --baseline quiet-run/ slow-run/\n");
 }
@@ -564,6 +594,11 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	}
 	if (a->needs & NEED_HOPS) {
 		rc = crosslat_hops_add(&a->hops, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_REQS) {
+		rc = crosslat_reqdag_add(&a->reqs, r);
 		if (rc < 0)
 			return rc;
 	}
@@ -1379,6 +1414,23 @@ static int print_hops(const struct analysis *a, const struct analyze_opts *opts)
 	return 0;
 }
 
+/* ---- dags ------------------------------------------------------------------------------- */
+
+static int print_dags(const struct analysis *a, const struct analyze_opts *opts)
+{
+	const struct crosslat_reqdag_view vw = {
+		.d = &a->reqs,
+		.traces = a->traces,
+		.nr_traces = a->nr_traces,
+		.limit = opts->limit,
+	};
+
+	if (!opts->json)
+		return crosslat_reqdag_view_text(stdout, &vw) ? -1 : 0;
+	crosslat_reqdag_view_json(stdout, &vw);
+	return 0;
+}
+
 /* ---- verdicts --------------------------------------------------------------------------- */
 
 static void json_part(const struct crosslat_part *pt)
@@ -1725,6 +1777,7 @@ static void analysis_init(struct analysis *a, unsigned int needs)
 	crosslat_spans_init(&a->spans);
 	crosslat_sched_init(&a->sched);
 	crosslat_hops_init(&a->hops);
+	crosslat_reqdag_init(&a->reqs);
 	a->progress = isatty(STDERR_FILENO);
 }
 
@@ -1735,6 +1788,7 @@ static void analysis_uninit(struct analysis *a)
 	crosslat_spans_uninit(&a->spans);
 	crosslat_sched_uninit(&a->sched);
 	crosslat_hops_uninit(&a->hops);
+	crosslat_reqdag_uninit(&a->reqs);
 	crosslat_maps_uninit(&a->maps);
 	crosslat_flows_uninit(&a->flows);
 	crosslat_summary_uninit(&a->summary);
@@ -1772,7 +1826,10 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 	if (a->hops.malformed)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_pkt_hop events without their hop fields were ignored\n",
 			a->hops.malformed);
-	if (crosslat_sched_finish(&a->sched)) {
+	if (a->reqs.malformed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_req events without their fields were ignored\n",
+			a->reqs.malformed);
+	if (crosslat_sched_finish(&a->sched) || crosslat_reqdag_finish(&a->reqs)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}

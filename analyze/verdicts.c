@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "hops.h"
 #include "record.h"
 #include "sched.h"
@@ -542,29 +543,11 @@ static unsigned int node_parts(const struct forest *f, uint32_t i,
 	return 3;
 }
 
-/*
- * arr (nr elements of size, capacity *cap) with room for one more: arr itself, or moved;
- * NULL when out of memory (arr is then left as it was).
- */
-static void *grow(void *arr, size_t nr, size_t *cap, size_t size)
-{
-	size_t ncap;
-	void *n;
-
-	if (nr < *cap)
-		return arr;
-	ncap = *cap ? 2 * *cap : 16;
-	n = realloc(arr, ncap * size);
-	if (n)
-		*cap = ncap;
-	return n;
-}
-
 /* ---- baseline --------------------------------------------------------------------------- */
 
 static int sample_add(uint64_t **v, size_t *nr, size_t *cap, uint64_t x)
 {
-	uint64_t *n = grow(*v, *nr, cap, sizeof(**v));
+	uint64_t *n = crosslat_grow(*v, *nr, cap, sizeof(**v));
 
 	if (!n)
 		return -ENOMEM;
@@ -590,7 +573,7 @@ static int base_add(struct crosslat_verdicts *v, size_t *cap, const struct cross
 	struct crosslat_part_base *b = base_find(v, pt->kind, pt->service, pt->peer);
 
 	if (!b) {
-		b = grow(v->base, v->nr_base, cap, sizeof(*v->base));
+		b = crosslat_grow(v->base, v->nr_base, cap, sizeof(*v->base));
 		if (!b)
 			return -ENOMEM;
 		v->base = b;
@@ -820,7 +803,7 @@ static int group_add(struct crosslat_verdicts *v, size_t *cap, const struct cros
 		g = NULL;
 	}
 	if (!g) {
-		g = grow(v->groups, v->nr_groups, cap, sizeof(*v->groups));
+		g = crosslat_grow(v->groups, v->nr_groups, cap, sizeof(*v->groups));
 		if (!g)
 			return -ENOMEM;
 		v->groups = g;
@@ -900,7 +883,7 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 			v->orphans++;
 			continue;
 		}
-		req = grow(v->req, v->nr, &cap, sizeof(*v->req));
+		req = crosslat_grow(v->req, v->nr, &cap, sizeof(*v->req));
 		if (!req) {
 			rc = -ENOMEM;
 			goto fail;

@@ -23,6 +23,8 @@
 #include "otlp.h"
 #include "record.h"
 #include "report.h"
+#include "reqdag.h"
+#include "reqdag_view.h"
 #include "span_view.h"
 #include "spans.h"
 #include "summary.h"
@@ -2678,6 +2680,237 @@ static void test_report(void)
 	crosslat_spans_uninit(&base);
 }
 
+/* ---- request DAGs ---- */
+
+/* One end of a TCP connection: 10.0.0.<l>:lport <-> 10.0.0.<r>:rport in netns. */
+struct rq_end {
+	uint32_t netns;
+	uint8_t l, r;
+	uint16_t lport, rport;
+};
+
+static int rq_sock(struct crosslat_reqdag *d, const char *op, int64_t ts, int32_t tid,
+		   const struct rq_end *e, uint32_t seq, uint32_t bytes)
+{
+	char name[64];
+	struct fake_event ev;
+	uint8_t a[16] = { 0 };
+
+	snprintf(name, sizeof(name), CROSSLAT_EV_REQ_PREFIX "%s", op);
+	fe_new(&ev, name, ts, 0);
+	fe_s64(&ev, "tid", tid);
+	fe_s64(&ev, "pid", tid / 10 * 10);
+	fe_u64(&ev, "netns", e->netns);
+	fe_u64(&ev, "family", 4);
+	a[0] = 10;
+	a[3] = e->l;
+	fe_bytes(&ev, "laddr", a, 16);
+	a[3] = e->r;
+	fe_bytes(&ev, "raddr", a, 16);
+	fe_u64(&ev, "lport", e->lport);
+	fe_u64(&ev, "rport", e->rport);
+	fe_u64(&ev, "seq", seq);
+	fe_u64(&ev, "bytes", bytes);
+	return crosslat_reqdag_add(d, &ev.r);
+}
+
+static int rq_fork(struct crosslat_reqdag *d, int64_t ts, int32_t parent, int32_t child)
+{
+	struct fake_event ev;
+
+	fe_new(&ev, CROSSLAT_EV_REQ_PREFIX "fork", ts, 0);
+	fe_s64(&ev, "parent_tid", parent);
+	fe_s64(&ev, "parent_pid", parent / 10 * 10);
+	fe_s64(&ev, "child_tid", child);
+	fe_s64(&ev, "child_pid", parent / 10 * 10);
+	fe_u64(&ev, "thread", 1);
+	return crosslat_reqdag_add(d, &ev.r);
+}
+
+static int rq_tid_ev(struct crosslat_reqdag *d, const char *name, int64_t ts, int32_t tid)
+{
+	struct fake_event ev;
+
+	fe_new(&ev, name, ts, 0);
+	fe_s64(&ev, "tid", tid);
+	return crosslat_reqdag_add(d, &ev.r);
+}
+
+/* The state of request req (0-based) on thread tid, or NULL. */
+static const struct crosslat_rq_state *rq_state_of(const struct crosslat_reqdag *d, size_t req,
+						   int32_t tid)
+{
+	uint32_t s;
+
+	for (s = d->req[req].first; s != UINT32_MAX; s = d->st[s].next)
+		if (d->st[s].tid == tid)
+			return &d->st[s];
+	return NULL;
+}
+
+/*
+ * A frontend (threads 11, 12; netns 1, 10.0.0.1) serving a client that is not traced
+ * (10.0.0.9), calling a backend (threads 21, 22; netns 2, 10.0.0.2) over one keep-alive
+ * connection: first from a thread it forks, then from the handler thread itself.
+ */
+static void test_reqdag_model(void)
+{
+	const struct rq_end fe_in = { 1, 1, 9, 8080, 5000 };	/* frontend's accepted socket */
+	const struct rq_end fe_out = { 1, 1, 2, 40000, 8080 };	/* frontend -> backend */
+	const struct rq_end be_in = { 2, 2, 1, 8080, 40000 };	/* backend's end of it */
+	const struct crosslat_rq_state *e, *f, *c, *c2;
+	uint32_t wrap = 0xffffff00u;	/* sequence numbers wrap inside the first call */
+	struct crosslat_reqdag d;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mf;
+
+	crosslat_reqdag_init(&d);
+	CHECK_INT_EQ(rq_sock(&d, "accept", 100, 11, &fe_in, 0, 0), 1);
+	CHECK_INT_EQ(rq_sock(&d, "connect", 110, 12, &fe_out, 0, 0), 1);
+	/* request 1: read in two parts, a call from a forked thread */
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1000, 11, &fe_in, 1, 50), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1010, 11, &fe_in, 51, 30), 1);
+	CHECK_INT_EQ(rq_fork(&d, 1100, 11, 13), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1200, 13, &fe_out, wrap, 0x200), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1300, 21, &be_in, wrap, 0x100), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1310, 21, &be_in, wrap + 0x100, 0x100), 1);
+	CHECK_INT_EQ(rq_tid_ev(&d, "x86_exceptions_page_fault_user", 1350, 21), 1);
+	CHECK_INT_EQ(rq_tid_ev(&d, "x86_exceptions_page_fault_user", 1360, 21), 1);
+	CHECK_INT_EQ(rq_tid_ev(&d, "x86_exceptions_page_fault_user", 1370, 22), 0);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1400, 21, &be_in, 7000, 40), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1410, 21, &be_in, 7040, 10), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1500, 13, &fe_out, 7000, 50), 1);
+	CHECK_INT_EQ(rq_tid_ev(&d, CROSSLAT_EV_REQ_PREFIX "exit", 1600, 13), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1700, 11, &fe_in, 90, 100), 1);
+	/* request 2 on the same connections, the call from the handler thread itself;
+	 * another backend thread serves it */
+	CHECK_INT_EQ(rq_sock(&d, "recv", 2000, 11, &fe_in, 81, 80), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 2100, 11, &fe_out, wrap + 0x200, 0x80), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 2200, 22, &be_in, wrap + 0x200, 0x80), 1);
+	CHECK_INT_EQ(rq_tid_ev(&d, "sched_migrate_task", 2250, 22), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 2300, 22, &be_in, 7050, 50), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 2400, 11, &fe_out, 7050, 50), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 2500, 11, &fe_in, 190, 100), 1);
+	/* request 3: arrives, is never answered; the client reconnects on the same tuple */
+	CHECK_INT_EQ(rq_sock(&d, "recv", 3000, 11, &fe_in, 161, 80), 1);
+	CHECK_INT_EQ(rq_sock(&d, "close", 3100, 11, &fe_in, 0, 0), 1);
+	CHECK_INT_EQ(rq_sock(&d, "accept", 3200, 11, &fe_in, 0, 0), 1);
+	CHECK_INT_EQ(rq_sock(&d, "recv", 3300, 11, &fe_in, 1, 80), 1);
+	/* malformed: no addresses */
+	{
+		struct fake_event ev;
+
+		fe_new(&ev, CROSSLAT_EV_REQ_PREFIX "recv", 3400, 0);
+		fe_s64(&ev, "tid", 11);
+		CHECK_INT_EQ(crosslat_reqdag_add(&d, &ev.r), 1);
+	}
+	CHECK_INT_EQ(crosslat_reqdag_finish(&d), 0);
+	CHECK_EQ(d.malformed, 1);
+	CHECK_EQ(d.nr_req, 4);
+
+	/* request 1: entry on 11 -> fork on 13 -> call on 21, its response back to 13 */
+	CHECK_EQ(d.req[0].nr_states, 3);
+	e = rq_state_of(&d, 0, 11);
+	f = rq_state_of(&d, 0, 13);
+	c = rq_state_of(&d, 0, 21);
+	CHECK(e && f && c);
+	CHECK_EQ(e->kind, CROSSLAT_RQ_ENTRY);
+	CHECK_EQ(e->parent, -1);
+	CHECK_EQ(e->start_ns, 1000);
+	CHECK_EQ(e->end_ns, 1700);
+	CHECK_EQ(e->bytes_in, 80);
+	CHECK_EQ(e->bytes_out, 100);
+	CHECK(!e->open);
+	CHECK_EQ(f->kind, CROSSLAT_RQ_FORK);
+	CHECK_EQ(&d.st[f->parent], e);
+	CHECK_EQ(f->end_ns, 1600);
+	CHECK_EQ(c->kind, CROSSLAT_RQ_CALL);
+	CHECK_EQ(&d.st[c->parent], f);
+	CHECK_EQ(&d.st[c->returned_to], f);
+	CHECK_EQ(c->start_ns, 1300);
+	CHECK_EQ(c->end_ns, 1410);
+	CHECK_EQ(c->bytes_in, 0x200);
+	CHECK_EQ(c->bytes_out, 50);
+	CHECK_EQ(c->nr_ev, 1);
+	CHECK_EQ(c->ev[0].n, 2);
+	CHECK(!strcmp(d.names[c->ev[0].name], "x86_exceptions_page_fault_user"));
+	CHECK_EQ(d.req[0].end_ns, 1700);
+
+	/* request 2: entry on 11 -> call on 22 */
+	CHECK_EQ(d.req[1].nr_states, 2);
+	e = rq_state_of(&d, 1, 11);
+	c2 = rq_state_of(&d, 1, 22);
+	CHECK(e && c2 && !rq_state_of(&d, 1, 21));
+	CHECK_EQ(&d.st[c2->parent], e);
+	CHECK_EQ(&d.st[c2->returned_to], e);
+	CHECK_EQ(c2->nr_ev, 1);
+	CHECK_EQ(e->start_ns, 2000);
+	CHECK_EQ(e->end_ns, 2500);
+
+	/* request 3 ended unanswered at the close; request 4 is still open */
+	CHECK_EQ(d.req[2].nr_states, 1);
+	CHECK_EQ(d.st[d.req[2].first].end_ns, 3100);
+	CHECK(!d.st[d.req[2].first].open);
+	CHECK(d.st[d.req[3].first].open);
+	CHECK_EQ(d.from_traced, 5);
+	CHECK_EQ(d.from_outside, 4);
+	CHECK_EQ(d.bucketed, 3);
+
+	/* the views */
+	mf = open_memstream(&text, &len);
+	{
+		const struct crosslat_reqdag_view vw = { .d = &d, .limit = 2 };
+
+		CHECK_INT_EQ(crosslat_reqdag_view_text(mf, &vw), 0);
+		crosslat_reqdag_view_json(mf, &vw);
+	}
+	fclose(mf);
+	CHECK(strstr(text, "request 1  0.001 ms  3 states\n"));
+	CHECK(strstr(text, "      call   10.0.0.2:8080 <- 10.0.0.1:40000  pid 20 tid 21"));
+	CHECK(strstr(text, "[x86_exceptions_page_fault_user 2]"));
+	CHECK(strstr(text, "4 requests (2 shown), 7 states (entry 4, call 2, fork 1, resume 0)"));
+	CHECK(strstr(text, "\"kind\":\"fork\",\"tid\":13"));
+	CHECK(strstr(text, "\"events\":{\"sched_migrate_task\":1}"));
+	CHECK(!strstr(text, "\"request\":3"));
+	free(text);
+	crosslat_reqdag_uninit(&d);
+}
+
+/* Random event streams (garbage tids, tuples, sequence numbers): no crash, no leak. */
+static void test_reqdag_random(void)
+{
+	static const char *const ops[] = { "send", "recv", "accept", "connect", "close" };
+	struct crosslat_reqdag d;
+	unsigned int i;
+
+	crosslat_reqdag_init(&d);
+	for (i = 0; i < 20000; i++) {
+		struct rq_end e = { 1 + prng_below(&rng, 3), 1 + prng_below(&rng, 3),
+				    1 + prng_below(&rng, 3), 8080 + prng_below(&rng, 2),
+				    8080 + prng_below(&rng, 2) };
+		int32_t tid = 1 + prng_below(&rng, 6);
+		uint32_t r = prng_below(&rng, 20);
+
+		if (r == 0)
+			CHECK(rq_fork(&d, i, tid, 1 + prng_below(&rng, 6)) == 1);
+		else if (r == 1)
+			CHECK(rq_tid_ev(&d, CROSSLAT_EV_REQ_PREFIX "exit", i, tid) == 1);
+		else if (r == 2)
+			CHECK(rq_tid_ev(&d, "sched_migrate_task", i, tid) >= 0);
+		else
+			CHECK(rq_sock(&d, ops[prng_below(&rng, 5)], i, tid, &e,
+				      prng_below(&rng, 400), prng_below(&rng, 100)) == 1);
+	}
+	CHECK_INT_EQ(crosslat_reqdag_finish(&d), 0);
+	for (i = 0; i < d.nr_st; i++) {
+		CHECK(d.st[i].parent < (int32_t)i);
+		CHECK(d.st[i].end_ns >= d.st[i].start_ns);
+		CHECK(d.st[i].req < d.nr_req);
+	}
+	crosslat_reqdag_uninit(&d);
+}
+
 int main(void)
 {
 	prng_seed_from_env(&rng);
@@ -2722,5 +2955,7 @@ int main(void)
 	TAP_RUN(test_svg_scale);
 	TAP_RUN(test_svg_line);
 	TAP_RUN(test_report);
+	TAP_RUN(test_reqdag_model);
+	TAP_RUN(test_reqdag_random);
 	return tap_done();
 }

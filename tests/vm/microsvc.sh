@@ -52,7 +52,9 @@
 # MS_DIR (/tmp/microsvc), MS_VIA_VIP (1: the frontend calls backend-a through the VIP),
 # MS_WORK_US_frontend, _backend_a, _backend_b, _backend_c (CPU microseconds per request:
 # 0, 5000, 0, 0, so that CPU contention has work to delay in backend-a), MS_SPANS (the path
-# of libcrosslat-span.so: each request and call is a span of it, see microsvc/app.py).
+# of libcrosslat-span.so: each request and call is a span of it, see microsvc/app.py),
+# MS_SIDECARS (1; 0: no nginx, each app listens on its pod's address itself),
+# MS_APP_ARGS_frontend, _backend_a, ... (more arguments of that service's app.py).
 
 MS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MS_APP=$MS_HERE/microsvc/app.py
@@ -61,6 +63,7 @@ MS_TRUTH=$MS_HERE/microsvc/truth.py
 MS_PY=/usr/bin/python3
 MS_DIR=${MS_DIR:-/tmp/microsvc}
 MS_VIA_VIP=${MS_VIA_VIP:-1}
+MS_SIDECARS=${MS_SIDECARS:-1}
 MS_LOAD_CONNS=${MS_LOAD_CONNS:-4}
 MS_APP_PORT=8080 MS_PORT=80
 MS_SERVICES="frontend backend-a backend-b backend-c"
@@ -158,17 +161,28 @@ ms_wait_listen() {
 	return 1
 }
 
+# ms_app_listen SVC: where the app listens (behind its sidecar, or on the pod's port)
+ms_app_listen() {
+	if [ "$MS_SIDECARS" = 1 ]; then
+		echo "127.0.0.1:$MS_APP_PORT"
+	else
+		echo "$(ms_ip "$1"):$MS_PORT"
+	fi
+}
+
 # ms_start SVC: the app, then its sidecar, in the service's pod
 ms_start() {
-	local svc=$1 d=$MS_DIR/$1 ns ip calls
+	local svc=$1 d=$MS_DIR/$1 ns ip calls extra
 	ns=$(ms_ns "$svc") ip=$(ms_ip "$svc") calls=$(ms_calls "$svc")
+	extra=MS_APP_ARGS_${svc//-/_}
 	mkdir -p "$d/tmp"
-	# shellcheck disable=SC2086 # calls is a list of arguments
+	# shellcheck disable=SC2086 # calls and the extra arguments are lists of arguments
 	ip netns exec "$ns" "$MS_PY" "$MS_APP" --name "$svc" --log "$d/requests.jsonl" \
-		--listen "127.0.0.1:$MS_APP_PORT" --work-us "${MS_WORK_US[$svc]}" \
-		--fault-file "$d/slow" ${MS_SPANS:+--spans "$MS_SPANS"} $calls \
+		--listen "$(ms_app_listen "$svc")" --work-us "${MS_WORK_US[$svc]}" \
+		--fault-file "$d/slow" ${MS_SPANS:+--spans "$MS_SPANS"} $calls ${!extra:-} \
 		</dev/null >>"$d/app.log" 2>&1 &
 	echo $! >"$d/app.pid"
+	[ "$MS_SIDECARS" = 1 ] || return 0
 	ms_nginx_conf "$svc" >"$d/nginx.conf"
 	ip netns exec "$ns" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" \
 		</dev/null >>"$d/app.log" 2>&1 || {
@@ -189,10 +203,11 @@ ms_up() {
 	done
 	for svc in $MS_SERVICES; do
 		ns=$(ms_ns "$svc")
-		ms_wait_listen "$ns" "127.0.0.1:$MS_APP_PORT" "$svc's app" || {
+		ms_wait_listen "$ns" "$(ms_app_listen "$svc")" "$svc's app" || {
 			echo "ms_up: $(tail -n 5 "$MS_DIR/$svc/app.log")" >&2
 			return 1
 		}
+		[ "$MS_SIDECARS" = 1 ] || continue
 		ms_wait_listen "$ns" "$(ms_ip "$svc"):$MS_PORT" "$svc's nginx" || return 1
 	done
 	# one request end to end (its trace is no wrk's: summaries with --ids leave it out)

@@ -3,13 +3,25 @@
 """One service of the microservice testbed (tests/vm/microsvc.sh): an HTTP/1.1 app server.
 
   app.py --name NAME --log FILE [--listen IP:PORT] [--call SERVICE=URL]... [--parallel]
-         [--work-us N] [--fault-file FILE] [--spans LIBCROSSLAT_SPAN_SO]
+         [--fanout pool|spawn] [--workers N] [--shared-conns] [--work-us N]
+         [--fault-file FILE] [--fault-pages N:FRACTION] [--migrate FRACTION]
+         [--spans LIBCROSSLAT_SPAN_SO]
 
 For every request: reads the W3C traceparent header (a new trace when it is absent or
 malformed), calls each downstream service (--call, in order, or all at once with
 --parallel) over a keep-alive connection of its own thread, with the same trace id and a new
 span id in traceparent, spends --work-us of its own thread's CPU time, sleeps when the slow
 fault says so, then answers 200 with a small JSON body (502 when a call failed).
+
+Threads: by default a thread per client connection, and --parallel calls on a pool of threads
+that live on (--fanout pool); --workers N serves connections from a fixed pool of N threads
+(each serves one connection until it closes), --fanout spawn makes each parallel call on a
+thread started for it, --shared-conns keeps one pool of idle keep-alive connections per
+downstream that any thread takes from (instead of one connection per calling thread).
+
+Kernel-visible work: --fault-pages N:FRACTION touches N fresh pages (an anonymous mapping,
+one write each: N minor page faults) in that fraction of requests; --migrate FRACTION moves
+the handler thread to another CPU (sched_setaffinity) and back in that fraction.
 
 Ground truth: one JSON line per request in --log, written once the answer is sent:
   service, trace_id, span_id (this request's), parent_span_id (the caller's, "" for a new
@@ -21,7 +33,9 @@ Ground truth: one JSON line per request in --log, written once the answer is sen
   calls: [{service, url, span_id (sent as traceparent's parent-id, so the callee logs it
   as its parent_span_id), tid, start_ns, end_ns, latency_ns, status, local, peer (this
   socket's addresses), reused (a keep-alive connection), retried (a stale keep-alive
-  connection was replaced), error (when status is 0)}].
+  connection was replaced), error (when status is 0)}], pages (faulted on purpose),
+  minflt (the handler thread's minor faults from start_ns to end_ns, getrusage), migrated
+  (moved to another CPU on purpose: 1).
 
 Spans (--spans, the path of libcrosslat-span.so): each request is a span of the library,
 named "GET PATH" (from the parsed request to the answer written), and each call a span
@@ -43,9 +57,12 @@ import ctypes
 import http.client
 import http.server
 import json
+import mmap
 import os
+import queue
 import random
 import re
+import resource
 import socket
 import sys
 import threading
@@ -159,7 +176,7 @@ class Fault:
 class Downstream:
     """A downstream service; one keep-alive connection per calling thread."""
 
-    def __init__(self, service, url):
+    def __init__(self, service, url, shared=False):
         u = urllib.parse.urlsplit(url)
         if u.scheme != "http" or not u.hostname:
             raise ValueError("bad --call URL %r" % url)
@@ -167,9 +184,15 @@ class Downstream:
         self.host, self.port = u.hostname, u.port or 80
         self.path = (u.path or "/") + ("?" + u.query if u.query else "")
         self.local = threading.local()
+        self.idle = [] if shared else None
+        self.idle_lock = threading.Lock()
 
     def connection(self):
         conn = getattr(self.local, "conn", None)
+        if conn is None and self.idle:
+            with self.idle_lock:
+                conn = self.idle.pop() if self.idle else None
+            self.local.conn = conn
         if conn is None:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
             conn.connect()
@@ -183,6 +206,14 @@ class Downstream:
         self.local.conn = None
         if conn is not None:
             conn.close()
+
+    def release(self):
+        """With shared connections, the calling thread's goes back to the idle pool."""
+        conn = getattr(self.local, "conn", None)
+        if self.idle is not None and conn is not None:
+            self.local.conn = None
+            with self.idle_lock:
+                self.idle.append(conn)
 
     def call(self, spans, trace_id, parent_span_id, flags):
         span, span_id = spans.begin(trace_id, parent_span_id, "call " + self.service)
@@ -220,8 +251,49 @@ class Downstream:
                 break
         rec["end_ns"] = time.monotonic_ns()
         rec["latency_ns"] = rec["end_ns"] - rec["start_ns"]
+        self.release()
         spans.end(span, rec["status"])
         return rec
+
+
+def spawn_calls(calls, *args):
+    """Each call on a thread started for it (a kernel-visible fork of the request)."""
+    out = [None] * len(calls)
+
+    def run(i, d):
+        out[i] = d.call(*args)
+
+    threads = [threading.Thread(target=run, args=(i, d)) for i, d in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def fault_pages(n):
+    """n minor page faults: one write to each page of a fresh anonymous mapping."""
+    m = mmap.mmap(-1, n * mmap.PAGESIZE)
+    for i in range(n):
+        m[i * mmap.PAGESIZE] = 1
+    m.close()
+
+
+def current_cpu():
+    with open("/proc/thread-self/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[36])
+
+
+def migrate():
+    """Moves this thread to another CPU and lets it go back; 1 when it moved."""
+    allowed = os.sched_getaffinity(0)
+    others = sorted(allowed - {current_cpu()})
+    if not others:
+        return 0
+    os.sched_setaffinity(0, {others[0]})
+    moved = current_cpu() == others[0]
+    os.sched_setaffinity(0, allowed)
+    return int(moved)
 
 
 def burn(cpu_ns):
@@ -263,7 +335,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                "peer": self.headers.get("X-Crosslat-Peer", addr(self.client_address)),
                "local": self.headers.get("X-Crosslat-Local",
                                          addr(self.server.server_address))}
-        if app.parallel and len(app.calls) > 1:
+        minflt0 = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        if app.parallel and len(app.calls) > 1 and app.fanout == "spawn":
+            calls = spawn_calls(app.calls, app.spans, trace_id, span_id, flags)
+        elif app.parallel and len(app.calls) > 1:
             # with spans, every call on a pool thread, outside the request's span, so
             # that the kernel tracks each call's thread too
             first = 0 if app.spans.lib else 1
@@ -274,6 +349,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             calls = [d.call(app.spans, trace_id, span_id, flags) for d in app.calls]
         rec["work_ns"] = burn(app.work_ns)
+        rec["pages"] = 0
+        if app.pages and random.random() < app.pages_fraction:
+            fault_pages(app.pages)
+            rec["pages"] = app.pages
+        rec["migrated"] = 0
+        if app.migrate and random.random() < app.migrate:
+            rec["migrated"] = migrate()
         sleep_ns, fraction = app.fault.current()
         rec["sleep_ns"] = 0
         if sleep_ns and fraction and random.random() < fraction:
@@ -286,6 +368,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "Content-Length: %d\r\n\r\n" % (status, "OK" if status == 200 else
                                                 "Bad Gateway", len(body))).encode()
         # end before the write: the caller may see the answer before write() returns
+        rec["minflt"] = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - minflt0
         rec["end_ns"] = time.monotonic_ns()
         rec["status"] = status
         rec["calls"] = calls
@@ -306,6 +389,9 @@ class App:
         self.name = args.name
         self.pid = os.getpid()
         self.parallel = args.parallel
+        self.fanout = args.fanout
+        self.pages, self.pages_fraction = args.fault_pages
+        self.migrate = args.migrate
         self.work_ns = args.work_us * 1000
         self.fault = Fault(args.fault_file)
         self.spans = Spans(args.spans, args.name)
@@ -314,7 +400,7 @@ class App:
             service, sep, url = spec.partition("=")
             if not sep:
                 raise SystemExit("--call wants SERVICE=URL, not %r" % spec)
-            self.calls.append(Downstream(service, url))
+            self.calls.append(Downstream(service, url, args.shared_conns))
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=32)
         self.out = open(args.log, "a", buffering=1)
         self.lock = threading.Lock()
@@ -335,6 +421,33 @@ class Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class PoolServer(Server):
+    """Connections served by a fixed pool of threads, each until its connection closes."""
+
+    def start_workers(self, n):
+        self.conns = queue.Queue()
+        for _ in range(n):
+            threading.Thread(target=self.worker, daemon=True).start()
+
+    def worker(self):
+        while True:
+            request, client_address = self.conns.get()
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    def process_request(self, request, client_address):
+        self.conns.put((request, client_address))
+
+
+def pages_spec(s):
+    n, _, fraction = s.partition(":")
+    return int(n), float(fraction or 1)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--name", required=True)
@@ -342,14 +455,21 @@ def main():
     p.add_argument("--listen", default="127.0.0.1:8080")
     p.add_argument("--call", action="append", default=[], metavar="SERVICE=URL")
     p.add_argument("--parallel", action="store_true")
+    p.add_argument("--fanout", choices=("pool", "spawn"), default="pool")
+    p.add_argument("--workers", type=int, default=0)
+    p.add_argument("--shared-conns", action="store_true")
+    p.add_argument("--fault-pages", type=pages_spec, default=(0, 0.0), metavar="N:FRACTION")
+    p.add_argument("--migrate", type=float, default=0.0, metavar="FRACTION")
     p.add_argument("--work-us", type=int, default=0)
     p.add_argument("--fault-file")
     p.add_argument("--spans", metavar="LIBCROSSLAT_SPAN_SO")
     args = p.parse_args()
     host, _, port = args.listen.rpartition(":")
     app = App(args)
-    server = Server((host, int(port)), Handler)
+    server = (PoolServer if args.workers else Server)((host, int(port)), Handler)
     server.app = app
+    if args.workers:
+        server.start_workers(args.workers)
     print("%s listening on %s" % (app.name, args.listen), file=sys.stderr, flush=True)
     server.serve_forever()
 
