@@ -15,6 +15,8 @@
 #                        BENCH_GUEST_ARGS="--rounds 30 ..." see tests/bench/rtt-overhead -h)
 #   make bench-map       in-guest overhead of crosslat_map on VXLAN pod-to-pod iperf3 (~5 min)
 #   make bench-span      in-guest cost of span tracking on nginx and python http.server (~15 min)
+#   make bench-reqdag    in-guest cost of crosslat_req + its LTTng capture on the three-tier
+#                        test application, and the speed of crosslat-analyze dags (~12 min)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
@@ -50,7 +52,7 @@ define kmod_build
 endef
 
 .PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace analyze check demo \
-	fuzz bench bench-guest bench-map bench-span style install clean deps
+	fuzz bench bench-guest bench-map bench-span bench-reqdag style install clean deps
 
 all: modules ust userspace analyze
 
@@ -106,6 +108,9 @@ bench-span: modules ust
 	$(TOP)/tests/bench/span-micro
 	$(TOP)/tests/bench/span-overhead --server nginx $(BENCH_GUEST_ARGS)
 	$(TOP)/tests/bench/span-overhead --server python $(BENCH_GUEST_ARGS)
+
+bench-reqdag: modules analyze
+	$(TOP)/tests/bench/reqdag-overhead $(BENCH_GUEST_ARGS)
 
 style:
 	$(TOP)/scripts/style

@@ -36,7 +36,7 @@ load_engine() {
 }
 
 # Modules crosslat loads, dependents first: the order to unload them in.
-CROSSLAT_MODULES="crosslat_metrics lttng_probe_crosslat_pkt crosslat_pkt lttng_probe_crosslat_span crosslat_span lttng_probe_crosslat_map lttng_probe_crosslat_rtt lttng_probe_crosslat crosslat_map crosslat_rtt crosslat"
+CROSSLAT_MODULES="lttng_probe_crosslat_req crosslat_req crosslat_metrics lttng_probe_crosslat_pkt crosslat_pkt lttng_probe_crosslat_span crosslat_span lttng_probe_crosslat_map lttng_probe_crosslat_rtt lttng_probe_crosslat crosslat_map crosslat_rtt crosslat"
 
 unload_engine() {
 	local m
