@@ -123,12 +123,15 @@ static struct crosslat_rq_thread *thread_get(struct crosslat_reqdag *d, uint32_t
 	return t;
 }
 
-/* Endpoints are keyed by their tuple with the namespace (ep_idx) or without (peer_idx). */
-static bool tuple_eq(const struct crosslat_rq_tuple *a, const struct crosslat_rq_tuple *b)
+/*
+ * Endpoints are keyed by their trace, namespace and addresses (ep_idx), and by their
+ * addresses alone (peer_idx: the other end of a connection may be on another host, in
+ * another trace; pod addresses are unique in a cluster).
+ */
+static bool addr_eq(const struct crosslat_rq_tuple *a, const struct crosslat_rq_tuple *b)
 {
-	return a->trace == b->trace && a->family == b->family && a->lport == b->lport &&
-	       a->rport == b->rport && !memcmp(a->laddr, b->laddr, 16) &&
-	       !memcmp(a->raddr, b->raddr, 16);
+	return a->family == b->family && a->lport == b->lport && a->rport == b->rport &&
+	       !memcmp(a->laddr, b->laddr, 16) && !memcmp(a->raddr, b->raddr, 16);
 }
 
 static bool ep_eq(uint32_t entry, const void *key, const void *ctx)
@@ -136,19 +139,18 @@ static bool ep_eq(uint32_t entry, const void *key, const void *ctx)
 	const struct crosslat_rq_tuple *t = &((const struct crosslat_reqdag *)ctx)->ep[entry].t;
 	const struct crosslat_rq_tuple *k = key;
 
-	return t->netns == k->netns && tuple_eq(t, k);
+	return t->trace == k->trace && t->netns == k->netns && addr_eq(t, k);
 }
 
 static bool peer_eq(uint32_t entry, const void *key, const void *ctx)
 {
-	return tuple_eq(&((const struct crosslat_reqdag *)ctx)->ep[entry].t, key);
+	return addr_eq(&((const struct crosslat_reqdag *)ctx)->ep[entry].t, key);
 }
 
-static uint32_t tuple_hash(const struct crosslat_rq_tuple *k)
+static uint32_t addr_hash(const struct crosslat_rq_tuple *k)
 {
-	uint32_t h = crosslat_hash_bytes(CROSSLAT_HASH_INIT, &k->trace, sizeof(k->trace));
+	uint32_t h = crosslat_hash_bytes(CROSSLAT_HASH_INIT, &k->family, 1);
 
-	h = crosslat_hash_bytes(h, &k->family, 1);
 	h = crosslat_hash_bytes(h, k->laddr, 16);
 	h = crosslat_hash_bytes(h, k->raddr, 16);
 	h = crosslat_hash_bytes(h, &k->lport, 2);
@@ -157,7 +159,9 @@ static uint32_t tuple_hash(const struct crosslat_rq_tuple *k)
 
 static uint32_t ep_hash(const struct crosslat_rq_tuple *k)
 {
-	return crosslat_hash_bytes(tuple_hash(k), &k->netns, sizeof(k->netns));
+	uint32_t h = crosslat_hash_bytes(addr_hash(k), &k->trace, sizeof(k->trace));
+
+	return crosslat_hash_bytes(h, &k->netns, sizeof(k->netns));
 }
 
 #define RING_NR	(sizeof(((struct crosslat_rq_endpoint *)0)->ring) / \
@@ -198,12 +202,12 @@ static int32_t ep_get(struct crosslat_reqdag *d, const struct crosslat_rq_tuple 
 	e->t = *k;
 	ep_reset(e);
 	if (crosslat_index_set(&d->ep_idx, ep_hash(k), ep_eq, k, d, d->nr_ep) ||
-	    crosslat_index_set(&d->peer_idx, tuple_hash(k), peer_eq, k, d, d->nr_ep))
+	    crosslat_index_set(&d->peer_idx, addr_hash(k), peer_eq, k, d, d->nr_ep))
 		return -1;
 	return (int32_t)d->nr_ep++;
 }
 
-/* The other end of endpoint e's connection, when it is traced too; -1 otherwise. */
+/* The other end of endpoint e's connection (on any host), when traced too; -1 otherwise. */
 static int32_t ep_peer(const struct crosslat_reqdag *d, int32_t e)
 {
 	const struct crosslat_rq_tuple *p = &d->ep[e].t;
@@ -214,7 +218,7 @@ static int32_t ep_peer(const struct crosslat_reqdag *d, int32_t e)
 	memcpy(k.raddr, p->laddr, 16);
 	k.lport = p->rport;
 	k.rport = p->lport;
-	i = crosslat_index_find(&d->peer_idx, tuple_hash(&k), peer_eq, &k, d);
+	i = crosslat_index_find(&d->peer_idx, addr_hash(&k), peer_eq, &k, d);
 	return i < 0 || i == e ? -1 : (int32_t)i;
 }
 
@@ -382,6 +386,18 @@ static void serving_end(struct crosslat_reqdag *d, struct crosslat_rq_endpoint *
 	state_end(d, s, ts);
 }
 
+/*
+ * Whether e is a server's end of its connection: it was accepted, or it was not connected
+ * in the trace either (the connection is older) and its port is the lower of the two (a
+ * service's port against a client's ephemeral one).
+ */
+static bool ep_serves(const struct crosslat_rq_endpoint *e)
+{
+	if (e->role != ROLE_UNKNOWN)
+		return e->role == ROLE_SERVER;
+	return e->t.lport < e->t.rport;
+}
+
 static int on_send(struct crosslat_reqdag *d, struct crosslat_rq_thread *t, int32_t ei,
 		   const struct sock_ev *ev, int64_t ts)
 {
@@ -408,13 +424,16 @@ static int on_send(struct crosslat_reqdag *d, struct crosslat_rq_thread *t, int3
 					thread_drop(o, s);
 			}
 			state_end(d, s, ts);
+		} else if (ep_serves(e)) {
+			/* the answer to a request read before the trace began */
+			m = msg_new(d, -1, MSG_RESPONSE);
+			if (m < 0)
+				return -ENOMEM;
 		} else {
 			/* a request (a call) carrying the writer's current state */
 			m = msg_new(d, thread_current(t), MSG_REQUEST);
 			if (m < 0)
 				return -ENOMEM;
-			if (e->role == ROLE_UNKNOWN)
-				e->role = ROLE_CLIENT;
 		}
 		e->tx_msg = m;
 	} else if (d->msg[m].kind == MSG_RESPONSE && d->msg[m].ctx >= 0) {
@@ -474,7 +493,7 @@ static int on_recv(struct crosslat_reqdag *d, struct crosslat_rq_thread *t, int3
 	e->rx_msg = m;
 	if (m < 0) {
 		/* from outside: a new request, unless it answers this thread's call */
-		if (e->role == ROLE_CLIENT)
+		if (!ep_serves(e))
 			return 0;
 		s = open_served(d, t, ei, CROSSLAT_RQ_ENTRY, -1, ts);
 	} else if (d->msg[m].kind == MSG_REQUEST) {

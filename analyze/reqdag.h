@@ -20,6 +20,10 @@
  * by different threads and parallel calls (from one thread, or from threads forked for
  * them) all find their request without any trace context in the payload.
  *
+ * The two ends of a connection may be in two traces (hosts): a pod's addresses are its
+ * own in the cluster. Their clocks must then agree better than the network's one-way
+ * delay, or a read may come before the write it reads; it then starts a request.
+ *
  * Other events of a thread (page faults, migrations: whatever else was recorded with a
  * tid) are counted in the state the thread was in at the time. A thread handing work to
  * another through memory (a queue between threads that live on) leaves no kernel event
@@ -115,7 +119,7 @@ struct crosslat_reqdag {
 	struct crosslat_rq_endpoint *ep;
 	size_t nr_ep, cap_ep;
 	struct crosslat_index ep_idx;	/* (trace, netns, tuple) -> endpoint */
-	struct crosslat_index peer_idx;	/* (trace, tuple) -> newest endpoint */
+	struct crosslat_index peer_idx;	/* addresses -> newest endpoint, any trace */
 	struct crosslat_rq_thread *th;
 	size_t nr_th, cap_th;
 	struct crosslat_index th_idx;	/* (trace, tid) -> thread */

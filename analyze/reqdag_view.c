@@ -39,6 +39,26 @@ static const char *state_where(const struct crosslat_reqdag *d,
 	return buf;
 }
 
+/*
+ * The service a state works for: the address its request came in on (a server's
+ * listening address and port), or its nearest ancestor's on the same process (a fork).
+ */
+static const char *state_service(const struct crosslat_reqdag *d, uint32_t si, char *buf,
+				 size_t len)
+{
+	const struct crosslat_rq_state *s = &d->st[si];
+	int32_t i = (int32_t)si;
+
+	while (i >= 0 && d->st[i].ep < 0 && d->st[i].pid == s->pid)
+		i = d->st[i].parent;
+	if (i < 0 || d->st[i].ep < 0 || d->st[i].pid != s->pid) {
+		snprintf(buf, len, "pid %d", s->pid);
+		return buf;
+	}
+	return crosslat_fmt_endpoint(buf, len, d->ep[d->st[i].ep].t.family,
+				     d->ep[d->st[i].ep].t.laddr, d->ep[d->st[i].ep].t.lport);
+}
+
 static void text_state(FILE *f, const struct crosslat_reqdag *d, uint32_t si, int depth,
 		       int64_t t0)
 {
@@ -108,9 +128,11 @@ static void json_state(FILE *f, const struct crosslat_reqdag_view *vw, uint32_t 
 	char b[64];
 	uint8_t i;
 
-	fprintf(f, "{\"state\":%u,\"parent\":%d,\"kind\":\"%s\",\"tid\":%d,\"pid\":%d"
-		",\"netns\":%u", si, s->parent, crosslat_rq_kind_names[s->kind], s->tid, s->pid,
-		s->netns);
+	fprintf(f, "{\"state\":%u,\"parent\":%d,\"kind\":\"%s\",\"trace\":%u,\"tid\":%d"
+		",\"pid\":%d,\"netns\":%u", si, s->parent, crosslat_rq_kind_names[s->kind],
+		s->trace, s->tid, s->pid, s->netns);
+	fputs(",\"service\":", f);
+	crosslat_json_str(f, state_service(d, si, b, sizeof(b)));
 	if (s->ep >= 0) {
 		const struct crosslat_rq_endpoint *e = &d->ep[s->ep];
 

@@ -2689,6 +2689,8 @@ struct rq_end {
 	uint16_t lport, rport;
 };
 
+static uint32_t rq_trace;	/* the trace rq_sock's events come from */
+
 static int rq_sock(struct crosslat_reqdag *d, const char *op, int64_t ts, int32_t tid,
 		   const struct rq_end *e, uint32_t seq, uint32_t bytes)
 {
@@ -2697,7 +2699,7 @@ static int rq_sock(struct crosslat_reqdag *d, const char *op, int64_t ts, int32_
 	uint8_t a[16] = { 0 };
 
 	snprintf(name, sizeof(name), CROSSLAT_EV_REQ_PREFIX "%s", op);
-	fe_new(&ev, name, ts, 0);
+	fe_new(&ev, name, ts, rq_trace);
 	fe_s64(&ev, "tid", tid);
 	fe_s64(&ev, "pid", tid / 10 * 10);
 	fe_u64(&ev, "netns", e->netns);
@@ -2870,10 +2872,43 @@ static void test_reqdag_model(void)
 	CHECK(strstr(text, "      call   10.0.0.2:8080 <- 10.0.0.1:40000  pid 20 tid 21"));
 	CHECK(strstr(text, "[x86_exceptions_page_fault_user 2]"));
 	CHECK(strstr(text, "4 requests (2 shown), 7 states (entry 4, call 2, fork 1, resume 0)"));
-	CHECK(strstr(text, "\"kind\":\"fork\",\"tid\":13"));
+	CHECK(strstr(text, "\"kind\":\"fork\",\"trace\":0,\"tid\":13,\"pid\":10,\"netns\":1,"
+			   "\"service\":\"10.0.0.1:8080\""));
 	CHECK(strstr(text, "\"events\":{\"sched_migrate_task\":1}"));
 	CHECK(!strstr(text, "\"request\":3"));
 	free(text);
+	crosslat_reqdag_uninit(&d);
+}
+
+/* A call from one host (trace 0) to another (trace 1): one request over both. */
+static void test_reqdag_hosts(void)
+{
+	/* no accept or connect seen: the lower port is the server's */
+	const struct rq_end fe_in = { 1, 1, 9, 8080, 50000 };
+	const struct rq_end fe_out = { 1, 1, 2, 40000, 8080 };
+	const struct rq_end be_in = { 1, 2, 1, 8080, 40000 };	/* same netns inode, other host */
+	const struct crosslat_rq_state *c;
+	struct crosslat_reqdag d;
+
+	crosslat_reqdag_init(&d);
+	rq_trace = 0;
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1000, 11, &fe_in, 1, 50), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1100, 11, &fe_out, 500, 60), 1);
+	rq_trace = 1;
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1200, 11, &be_in, 500, 60), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1300, 11, &be_in, 900, 10), 1);
+	rq_trace = 0;
+	CHECK_INT_EQ(rq_sock(&d, "recv", 1400, 11, &fe_out, 900, 10), 1);
+	CHECK_INT_EQ(rq_sock(&d, "send", 1500, 11, &fe_in, 51, 10), 1);
+	CHECK_INT_EQ(crosslat_reqdag_finish(&d), 0);
+	CHECK_EQ(d.nr_req, 1);
+	CHECK_EQ(d.req[0].nr_states, 2);
+	c = &d.st[d.st[d.req[0].first].next];
+	CHECK_EQ(c->trace, 1);
+	CHECK_EQ(c->kind, CROSSLAT_RQ_CALL);
+	CHECK_EQ(c->parent, (int32_t)d.req[0].first);
+	CHECK_EQ(c->returned_to, (int32_t)d.req[0].first);
+	CHECK_EQ(d.req[0].end_ns, 1500);
 	crosslat_reqdag_uninit(&d);
 }
 
@@ -2956,6 +2991,7 @@ int main(void)
 	TAP_RUN(test_svg_line);
 	TAP_RUN(test_report);
 	TAP_RUN(test_reqdag_model);
+	TAP_RUN(test_reqdag_hosts);
 	TAP_RUN(test_reqdag_random);
 	return tap_done();
 }

@@ -3,7 +3,8 @@
 # crosslat-analyze end to end on real CTF traces, its answers checked against babeltrace2's
 # own decode of the same trace. tests/data/traces/rtt-netem (the t_rtt_lttng VM scenario):
 # events per name, time span, each flow's latest crosslat_rtt_flow_stats, the alerts in
-# order. tests/data/traces/span-annotate (t_span): the spans table and detail against the
+# order. tests/data/traces/req-dags (t_reqdag): request DAGs against the apps' own logs.
+# tests/data/traces/span-annotate (t_span): the spans table and detail against the
 # crosslat_span_* events and the app's own account (app.json), the OTLP export checked by
 # check_otlp.py. Then trace discovery in a session directory, errors, and (when valgrind
 # is installed) no leak.
@@ -19,6 +20,7 @@ top=$(cd "$here/../.." && pwd)
 bin=${ANALYZE:-$top/build/analyze/crosslat-analyze}
 fixture=${ANALYZE_FIXTURE:-$top/tests/data/traces/rtt-netem}
 span_fixture=${ANALYZE_SPAN_FIXTURE:-$top/tests/data/traces/span-annotate}
+req_fixture=$top/tests/data/traces/req-dags
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -541,6 +543,49 @@ if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
 fi
 check verdicts_errors "exit statuses or messages of bad verdicts invocations" test $bad = 0
 
+# ---- dags --------------------------------------------------------------------------------
+# tests/data/traces/req-dags: a 0.4 s window of t_reqdag's session, the apps' own logs beside
+# it; every frontend request inside the window must get the DAG of the logs.
+got=
+if run dags --json "$req_fixture"; then
+	got=$(/usr/bin/python3 "$top/tests/vm/microsvc/check_dags.py" --dags "$out" \
+		--truth "$req_fixture/requests.jsonl" --fault-service backend-c 2>&1)
+fi
+if [ -n "$got" ] && [ "$(echo "$got" | jq '.requests >= 20 and .identical == .requests and
+	.bucketed.faulted_ok == .bucketed.faulted and .bucketed.clean_ok == .bucketed.clean')" = true ]
+then
+	ok dags_vs_app_logs
+else
+	not_ok dags_vs_app_logs "dags: not every request's DAG is the apps' own: $(echo "$got" | head -c 400)"
+fi
+if run dags --limit 2 "$req_fixture" && [ "$(grep -c '^request ' "$out")" = 2 ] &&
+	grep -qE '^[0-9]+ requests \(2 shown\), [0-9]+ states \(entry' "$out" &&
+	run dags --limit 2 --json "$req_fixture" && [ "$(jq length "$out")" = 2 ]; then
+	ok dags_views
+else
+	not_ok dags_views "dags --limit 2 (text, JSON) did not show 2 requests and the summary"
+fi
+bad=0
+expect 2 'not an option of this command' dags --baseline "$req_fixture" "$req_fixture"
+expect 1 'cannot read the CTF trace' dags "$tmp/bad"
+# no crosslat_req event at all: no request, no error
+if ! run dags --json "$fixture" || [ "$(jq length "$out")" != 0 ]; then
+	echo "# dags on a trace without crosslat_req events: not an empty array" >&2
+	bad=1
+fi
+mkdir -p "$tmp/req-truncated"
+cp -r "$req_fixture"/kernel "$tmp/req-truncated/"
+for f in $(find "$tmp/req-truncated" -type f ! -name metadata ! -name '*.idx'); do
+	truncate -s $(($(stat -c %s "$f") / 2)) "$f"
+done
+rc=0
+run dags "$tmp/req-truncated" || rc=$?
+if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
+	echo "# dags on a truncated trace: exit $rc, stderr: $(head -c 200 "$err")" >&2
+	bad=1
+fi
+check dags_errors "exit statuses or messages of bad dags invocations" test $bad = 0
+
 # ---- valgrind: nothing definitely lost, no invalid access -------------------------------
 if [ "${CROSSLAT_VALGRIND:-1}" = 0 ]; then
 	skip valgrind "CROSSLAT_VALGRIND=0"
@@ -549,9 +594,9 @@ elif ! command -v valgrind >/dev/null; then
 else
 	vg=0
 	for cmd in "summary --json" "flows --json" "alerts" "map" "spans --all --json" \
-		"spans --detail" "otlp -o $tmp/vg-otlp.json" "verdicts --json"; do
+		"spans --detail" "otlp -o $tmp/vg-otlp.json" "verdicts --json" "dags --json"; do
 		where=$tmp/session
-		case $cmd in spans*|otlp*|verdicts*) where=$tmp/span-session ;; esac
+		case $cmd in spans*|otlp*|verdicts*) where=$tmp/span-session ;; dags*) where=$req_fixture ;; esac
 		# shellcheck disable=SC2086
 		valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
 			--log-file="$tmp/vg.log" "$bin" $cmd "$where" >"$out" 2>"$err"
