@@ -529,12 +529,15 @@ expect 1 'No such file' verdicts --baseline "$tmp/nonexistent" "$span_fixture"
 expect 1 'cannot read the CTF trace' verdicts --baseline "$tmp/bad" "$span_fixture"
 expect 1 'cannot read the CTF trace' verdicts "$tmp/bad"
 expect 2 'not an option of this command' verdicts --all "$span_fixture"
-# a copy of the span trace with each data stream cut in half
-mkdir -p "$tmp/truncated"
-cp -r "$span_fixture"/. "$tmp/truncated/"
-for f in $(find "$tmp/truncated" -type f ! -name metadata ! -name '*.idx'); do
-	truncate -s $(($(stat -c %s "$f") / 2)) "$f"
-done
+# truncated_copy SRC DST: a copy of trace SRC with each data stream cut in half
+truncated_copy() {
+	mkdir -p "$2"
+	cp -r "$1"/. "$2/"
+	for f in $(find "$2" -type f ! -name metadata ! -name '*.idx'); do
+		truncate -s $(($(stat -c %s "$f") / 2)) "$f"
+	done
+}
+truncated_copy "$span_fixture" "$tmp/truncated"
 rc=0
 run verdicts "$tmp/truncated" || rc=$?
 if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
@@ -573,11 +576,7 @@ if ! run dags --json "$fixture" || [ "$(jq length "$out")" != 0 ]; then
 	echo "# dags on a trace without crosslat_req events: not an empty array" >&2
 	bad=1
 fi
-mkdir -p "$tmp/req-truncated"
-cp -r "$req_fixture"/kernel "$tmp/req-truncated/"
-for f in $(find "$tmp/req-truncated" -type f ! -name metadata ! -name '*.idx'); do
-	truncate -s $(($(stat -c %s "$f") / 2)) "$f"
-done
+truncated_copy "$req_fixture/kernel" "$tmp/req-truncated"
 rc=0
 run dags "$tmp/req-truncated" || rc=$?
 if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
