@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "align.h"
 #include "bt_source.h"
 #include "flows.h"
 #include "format.h"
@@ -82,6 +83,7 @@ enum {
 	NEED_SCHED	= 1 << 4,
 	NEED_HOPS	= 1 << 5,
 	NEED_REQS	= 1 << 6,
+	NEED_ALIGN	= 1 << 7,
 };
 
 struct analyze_opts {
@@ -116,6 +118,7 @@ struct analysis {
 	struct crosslat_sched sched;	/* runqueue waits per pod (sched_* events) */
 	struct crosslat_hops hops;	/* crosslat_pkt_hop latencies per hop */
 	struct crosslat_reqdag reqs;	/* request DAGs (crosslat_req events) */
+	struct crosslat_align align;	/* host clocks (crosslat_req writes read elsewhere) */
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
@@ -149,6 +152,7 @@ static int print_verdicts(const struct analysis *a, const struct analyze_opts *o
 static int print_report(const struct analysis *a, const struct analyze_opts *opts);
 static int print_hops(const struct analysis *a, const struct analyze_opts *opts);
 static int print_dags(const struct analysis *a, const struct analyze_opts *opts);
+static int print_align(const struct analysis *a, const struct analyze_opts *opts);
 
 static const struct subcmd subcmds[] = {
 	{ "summary", "[--json] TRACE...",
@@ -178,6 +182,9 @@ static const struct subcmd subcmds[] = {
 	{ "dags", "[--json] [--limit N] TRACE...",
 	  "requests followed through threads, sockets and forks from kernel events alone",
 	  OPT_JSON | OPT_LIMIT, NEED_REQS, print_dags, NULL, 0 },
+	{ "align", "[--json] TRACE...",
+	  "host clocks aligned by TCP bytes written on one host and read on another",
+	  OPT_JSON, NEED_ALIGN, print_align, NULL, 0 },
 	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
 	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED | NEED_HOPS,
@@ -339,6 +346,24 @@ static void usage(FILE *f)
 		"  fork, resume), the socket it came in on (LOCAL <- PEER), pid, tid, start from\n"
 		"  the request's start, duration, [events counted].\n"
 		"\n"
+		"  align puts the clocks of several hosts (traces with different hostnames; a\n"
+		"  host's kernel and user-space traces share one) on one: bytes of a TCP\n"
+		"  connection written on one host (crosslat_req_send) and read on another\n"
+		"  (crosslat_req_recv starting at the same sequence number) say the read came\n"
+		"  after the write. With pairs both ways between two hosts, the lines\n"
+		"  other = (1 + drift) * (reference - origin) + origin + offset that keep every\n"
+		"  write before its read form a convex set (drift within +-1000 ppm); the line\n"
+		"  kept is the one with the largest margin to both sides, and the margin is the\n"
+		"  bound of its error (the convex-hull synchronization of Trace Compass, after\n"
+		"  Duda). The host with the most pairs is the reference; a host is aligned to it\n"
+		"  or through an aligned host (bounds add up). Columns: HOST, TRACES, STATUS\n"
+		"  (reference, aligned, one-way: bytes one way only, no bound; inconsistent: no\n"
+		"  line keeps every write before its read, e.g. a clock stepped; unaligned: no\n"
+		"  pair with an aligned host, its times stay its own), VIA (the host it was\n"
+		"  aligned to), PAIRS_TO (its writes read there), PAIRS_FROM, OFFSET_MS,\n"
+		"  DRIFT_PPM, BOUND_US, LAT_TO_MS and LAT_FROM_MS (median one-way latency of the\n"
+		"  pairs, socket to socket, +- the bound; \"<BOUND\" when finer than it).\n"
+		"\n"
 		"  verdicts splits each request (a root span and its descendants: same host and\n"
 		"  trace id) along its critical path, from its end backwards into the child that\n"
 		"  ended last. A span whose critical child belongs to another service is a call:\n"
@@ -434,6 +459,9 @@ static void usage(FILE *f)
 		"    mono_start_ns, mono_end_ns (CLOCK_MONOTONIC of the host), open (not ended\n"
 		"    in the trace), returned_to (the state that read its response, or -1),\n"
 		"    bytes_in, bytes_out, events: {NAME: count}, other_events}], parents first\n"
+		"  align: {pairs, reference (a host or null), hosts: [{host, traces, status, via,\n"
+		"    pairs_to, pairs_from, origin_ns, offset_ns, drift_ppm, bound_ns, lat_to_ns,\n"
+		"    lat_from_ns (null when not aligned; 0 offset for the reference)}]}\n"
 		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
 		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
 		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
@@ -462,6 +490,7 @@ static void usage(FILE *f)
 		"  " PROG " spans --json trace/ | jq '.[] | select(.blocked_ns > 1e7) | .calls'\n"
 		"  " PROG " otlp -o spans.json host1/ host2/  # then an otlpjsonfile receiver\n"
 		"  " PROG " dags --limit 5 trace/\n"
+		"  " PROG " align host-a/ host-b/\n"
 		"  " PROG " verdicts --baseline quiet-run/ slow-run/\n"
 		"  " PROG " report -o report.html --baseline quiet-run/ slow-run/\n");
 }
@@ -602,6 +631,11 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	}
 	if (a->needs & NEED_REQS) {
 		rc = crosslat_reqdag_add(&a->reqs, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->needs & NEED_ALIGN) {
+		rc = crosslat_align_add(&a->align, r);
 		if (rc < 0)
 			return rc;
 	}
@@ -1434,6 +1468,128 @@ static int print_dags(const struct analysis *a, const struct analyze_opts *opts)
 	return 0;
 }
 
+/* ---- align ------------------------------------------------------------------------------ */
+
+/* "HOST" of aligned host i: its hostname, else "#TRACE". */
+static const char *align_host_label(const struct crosslat_align *al, int32_t i, char *buf,
+				    size_t len)
+{
+	if (i < 0)
+		snprintf(buf, len, "-");
+	else if (al->host[i].hostname)
+		snprintf(buf, len, "%s", al->host[i].hostname);
+	else
+		snprintf(buf, len, "#%u", al->host[i].first_trace);
+	return buf;
+}
+
+/* ns (a latency across hosts) with its bound, or "-" when not known. */
+static const char *ms_bounded(char *buf, size_t len, double ns, double bound_ns, bool known)
+{
+	char v[32], b[32];
+
+	if (!known) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	crosslat_fmt_ms(v, sizeof(v), ns > 0 ? (uint64_t)ns : 0);
+	crosslat_fmt_ms(b, sizeof(b), (uint64_t)bound_ns);
+	/* nothing finer than the alignment's bound */
+	if (ns < bound_ns)
+		snprintf(buf, len, "<%s", b);
+	else
+		snprintf(buf, len, "%s+-%s", v, b);
+	return buf;
+}
+
+static int print_align(const struct analysis *a, const struct analyze_opts *opts)
+{
+	static const struct crosslat_column cols[] = {
+		{ "HOST", false }, { "TRACES", true }, { "STATUS", false }, { "VIA", false },
+		{ "PAIRS_TO", true }, { "PAIRS_FROM", true }, { "OFFSET_MS", true },
+		{ "DRIFT_PPM", true }, { "BOUND_US", true }, { "LAT_TO_MS", true },
+		{ "LAT_FROM_MS", true },
+	};
+	const struct crosslat_align *al = &a->align;
+	char (*cells)[CROSSLAT_CELL_MAX];
+	char hb[CROSSLAT_CELL_MAX];
+	size_t i;
+
+	if (opts->json) {
+		printf("{\"pairs\":%" PRIu64 ",\"reference\":", al->pairs);
+		if (al->reference >= 0)
+			crosslat_json_str(stdout, align_host_label(al, al->reference, hb, sizeof(hb)));
+		else
+			fputs("null", stdout);
+		fputs(",\"hosts\":[", stdout);
+		for (i = 0; i < al->nr_hosts; i++) {
+			const struct crosslat_align_host *h = &al->host[i];
+			bool fitted = h->status == CROSSLAT_ALIGN_ALIGNED ||
+				      h->status == CROSSLAT_ALIGN_INCONSISTENT;
+
+			printf("%s{\"host\":", i ? "," : "");
+			crosslat_json_str(stdout, align_host_label(al, (int32_t)i, hb, sizeof(hb)));
+			printf(",\"traces\":%u,\"status\":\"%s\",\"via\":", h->traces,
+			       crosslat_align_status_names[h->status]);
+			if (h->via >= 0)
+				crosslat_json_str(stdout, align_host_label(al, h->via, hb, sizeof(hb)));
+			else
+				fputs("null", stdout);
+			printf(",\"pairs_to\":%" PRIu64 ",\"pairs_from\":%" PRIu64, h->pairs_to,
+			       h->pairs_from);
+			if (fitted)
+				printf(",\"origin_ns\":%" PRId64 ",\"offset_ns\":%.0f,\"drift_ppm\":%.3f"
+				       ",\"bound_ns\":%.0f,\"lat_to_ns\":%.0f,\"lat_from_ns\":%.0f}",
+				       h->origin_ns, h->offset_ns, h->drift_ppm, h->bound_ns,
+				       h->lat_to_ns, h->lat_from_ns);
+			else
+				printf(",\"origin_ns\":null,\"offset_ns\":%s,\"drift_ppm\":%s"
+				       ",\"bound_ns\":%s,\"lat_to_ns\":null,\"lat_from_ns\":null}",
+				       h->status == CROSSLAT_ALIGN_REFERENCE ? "0" : "null",
+				       h->status == CROSSLAT_ALIGN_REFERENCE ? "0" : "null",
+				       h->status == CROSSLAT_ALIGN_REFERENCE ? "0" : "null");
+		}
+		puts("]}");
+		return 0;
+	}
+	cells = cells_alloc(al->nr_hosts, ARRAY_SIZE(cols));
+	if (!cells)
+		return -1;
+	for (i = 0; i < al->nr_hosts; i++) {
+		const struct crosslat_align_host *h = &al->host[i];
+		char (*c)[CROSSLAT_CELL_MAX] = cells + i * ARRAY_SIZE(cols);
+		bool fitted = h->status == CROSSLAT_ALIGN_ALIGNED ||
+			      h->status == CROSSLAT_ALIGN_INCONSISTENT;
+
+		align_host_label(al, (int32_t)i, c[0], CROSSLAT_CELL_MAX);
+		snprintf(c[1], CROSSLAT_CELL_MAX, "%u", h->traces);
+		snprintf(c[2], CROSSLAT_CELL_MAX, "%s", crosslat_align_status_names[h->status]);
+		align_host_label(al, h->via, c[3], CROSSLAT_CELL_MAX);
+		snprintf(c[4], CROSSLAT_CELL_MAX, "%" PRIu64, h->pairs_to);
+		snprintf(c[5], CROSSLAT_CELL_MAX, "%" PRIu64, h->pairs_from);
+		snprintf(c[6], CROSSLAT_CELL_MAX, fitted ? "%.3f" : "-", h->offset_ns / 1e6);
+		snprintf(c[7], CROSSLAT_CELL_MAX, fitted ? "%.3f" : "-", h->drift_ppm);
+		snprintf(c[8], CROSSLAT_CELL_MAX, fitted ? "%.1f" : "-", h->bound_ns / 1e3);
+		ms_bounded(c[9], CROSSLAT_CELL_MAX, h->lat_to_ns, h->bound_ns, fitted);
+		ms_bounded(c[10], CROSSLAT_CELL_MAX, h->lat_from_ns, h->bound_ns, fitted);
+		if (h->status == CROSSLAT_ALIGN_REFERENCE)
+			snprintf(c[6], CROSSLAT_CELL_MAX, "0");
+	}
+	crosslat_table_print(stdout, cols, ARRAY_SIZE(cols), (const char *)cells, al->nr_hosts);
+	free(cells);
+	printf("%" PRIu64 " writes read on another host; reference: %s\n", al->pairs,
+	       align_host_label(al, al->reference, hb, sizeof(hb)));
+	for (i = 0; i < al->nr_hosts; i++)
+		if (al->host[i].status == CROSSLAT_ALIGN_UNALIGNED ||
+		    al->host[i].status == CROSSLAT_ALIGN_ONE_WAY)
+			fprintf(stderr, PROG ": warning: host %s is not aligned (%s): its times are its own clock's\n",
+				align_host_label(al, (int32_t)i, hb, sizeof(hb)),
+				al->host[i].status == CROSSLAT_ALIGN_UNALIGNED ?
+				"no TCP bytes read from or by an aligned host" :
+				"bytes one way only: no bound");
+	return 0;
+}
+
 /* ---- verdicts --------------------------------------------------------------------------- */
 
 static void json_part(const struct crosslat_part *pt)
@@ -1792,6 +1948,7 @@ static void analysis_uninit(struct analysis *a)
 	crosslat_sched_uninit(&a->sched);
 	crosslat_hops_uninit(&a->hops);
 	crosslat_reqdag_uninit(&a->reqs);
+	crosslat_align_uninit(&a->align);
 	crosslat_maps_uninit(&a->maps);
 	crosslat_flows_uninit(&a->flows);
 	crosslat_summary_uninit(&a->summary);
@@ -1809,7 +1966,9 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 	if (rc)
 		return -1;
 	a->traces = crosslat_bt_source_traces(a->src, &a->nr_traces);
-	if (crosslat_spans_set_traces(&a->spans, a->traces, a->nr_traces)) {
+	if (crosslat_spans_set_traces(&a->spans, a->traces, a->nr_traces) ||
+	    ((a->needs & NEED_ALIGN) &&
+	     crosslat_align_init(&a->align, a->traces, a->nr_traces))) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}
@@ -1832,7 +1991,8 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 	if (a->reqs.malformed)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_req events without their fields were ignored\n",
 			a->reqs.malformed);
-	if (crosslat_sched_finish(&a->sched) || crosslat_reqdag_finish(&a->reqs)) {
+	if (crosslat_sched_finish(&a->sched) || crosslat_reqdag_finish(&a->reqs) ||
+	    ((a->needs & NEED_ALIGN) && crosslat_align_finish(&a->align))) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE	/* open_memstream, mkdtemp */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "maps.h"
 #include "otlp.h"
 #include "record.h"
+#include "align.h"
 #include "report.h"
 #include "reqdag.h"
 #include "reqdag_view.h"
@@ -2946,6 +2948,112 @@ static void test_reqdag_random(void)
 	crosslat_reqdag_uninit(&d);
 }
 
+/* ---- align ---- */
+
+static int align_ev(struct crosslat_align *al, const char *op, int64_t ts, uint32_t trace,
+		    uint8_t l, uint16_t lport, uint8_t r, uint16_t rport, uint32_t seq)
+{
+	struct fake_event ev;
+	uint8_t a[16] = { 10, 0, 0, 0 };
+
+	fe_new(&ev, op, ts, trace);
+	fe_u64(&ev, "family", 4);
+	a[3] = l;
+	fe_bytes(&ev, "laddr", a, 16);
+	a[3] = r;
+	fe_bytes(&ev, "raddr", a, 16);
+	fe_u64(&ev, "lport", lport);
+	fe_u64(&ev, "rport", rport);
+	fe_u64(&ev, "seq", seq);
+	fe_u64(&ev, "bytes", 100);
+	return crosslat_align_add(al, &ev.r);
+}
+
+/*
+ * Host a (trace 0; traces 0 and 4 share its hostname), host b (trace 1): b's clock runs
+ * 50 ppm fast and 5 s ahead. Requests a -> b, answers b -> a, 150..400 us one way. Host c
+ * (trace 2) has no traffic with them, host d (trace 3) only reads what a wrote.
+ */
+static void test_align(void)
+{
+	const int64_t t0 = 1795555100000000000LL, off = 5000000000LL;
+	const double drift = 50e-6;
+	struct crosslat_trace_info ti[5];
+	struct crosslat_align al;
+	const struct crosslat_align_host *b;
+	int64_t t, truth_b, bt;
+	uint32_t seq = 1000, i;
+
+	memset(ti, 0, sizeof(ti));
+	ti[0].hostname = "a";
+	ti[1].hostname = "b";
+	ti[2].hostname = "c";
+	ti[3].hostname = "d";
+	ti[4].hostname = "a";
+	CHECK_INT_EQ(crosslat_align_init(&al, ti, 5), 0);
+	CHECK_EQ(al.nr_hosts, 4);
+	CHECK_EQ(al.host[0].traces, 2);
+	for (i = 0, t = t0; i < 1000; i++, t += 10000000, seq += 100) {
+		int64_t lat1 = 150000 + (int64_t)prng_below(&rng, 250000);
+		int64_t lat2 = 150000 + (int64_t)prng_below(&rng, 250000);
+		int64_t rd = t + lat1, wr = rd + 1000000;
+
+		/* b's clock: (1 + drift) * (t - t0) + t0 + off */
+		CHECK(align_ev(&al, "crosslat_req_send", t, i % 2 ? 4 : 0, 1, 40000, 2, 80,
+			       seq) == 1);
+		bt = t0 + off + (int64_t)((double)(rd - t0) * (1 + drift));
+		CHECK(align_ev(&al, "crosslat_req_recv", bt, 1, 2, 80, 1, 40000, seq) == 1);
+		bt = t0 + off + (int64_t)((double)(wr - t0) * (1 + drift));
+		CHECK(align_ev(&al, "crosslat_req_send", bt, 1, 2, 80, 1, 40000, seq + 50000) == 1);
+		CHECK(align_ev(&al, "crosslat_req_recv", wr + lat2, 0, 1, 40000, 2, 80,
+			       seq + 50000) == 1);
+		/* d reads a's bytes of another connection, never writes */
+		CHECK(align_ev(&al, "crosslat_req_send", t, 0, 1, 40001, 4, 80, seq) == 1);
+		CHECK(align_ev(&al, "crosslat_req_recv", t + lat1, 3, 4, 80, 1, 40001, seq) == 1);
+	}
+	CHECK_INT_EQ(crosslat_align_finish(&al), 0);
+	CHECK_EQ(al.pairs, 3000);
+	CHECK_EQ(al.reference, 0);
+	CHECK_EQ(al.host[0].status, CROSSLAT_ALIGN_REFERENCE);
+	b = &al.host[1];
+	CHECK_EQ(b->status, CROSSLAT_ALIGN_ALIGNED);
+	CHECK_EQ(b->via, 0);
+	CHECK_EQ(b->pairs_to, 1000);
+	CHECK_EQ(b->pairs_from, 1000);
+	/* the truth at the fit's origin, within the bound; the bound about the smallest
+	 * latency (150 us), the drift near 50 ppm */
+	truth_b = off + (int64_t)((double)(b->origin_ns - t0) * drift);
+	CHECK(fabs(b->offset_ns - (double)truth_b) <= b->bound_ns + 1);
+	CHECK(b->bound_ns >= 140000 && b->bound_ns <= 200000);
+	CHECK(fabs(b->drift_ppm - 50) < 5);
+	/* one-way latencies: 275 us on average, the aligned line within the bound */
+	CHECK(fabs(b->lat_to_ns - 275000) < b->bound_ns + 30000);
+	CHECK(fabs(b->lat_from_ns - 275000) < b->bound_ns + 30000);
+	/* a time of b back in a's clock */
+	bt = t0 + off + (int64_t)(5e9 * (1 + drift));
+	CHECK(llabs(crosslat_align_to_ref(&al, 1, bt) - (t0 + 5000000000LL)) <=
+	      (int64_t)b->bound_ns + 1);
+	CHECK_EQ(al.host[2].status, CROSSLAT_ALIGN_UNALIGNED);
+	CHECK_EQ(al.host[3].status, CROSSLAT_ALIGN_ONE_WAY);
+	CHECK_EQ(crosslat_align_to_ref(&al, 2, 123), 123);
+	crosslat_align_uninit(&al);
+
+	/* one host alone is its own reference; a malformed event is counted */
+	CHECK_INT_EQ(crosslat_align_init(&al, ti, 1), 0);
+	{
+		struct fake_event ev;
+
+		fe_new(&ev, "crosslat_req_recv", 5, 0);
+		CHECK_INT_EQ(crosslat_align_add(&al, &ev.r), 1);
+		fe_new(&ev, "crosslat_req_fork", 5, 0);
+		CHECK_INT_EQ(crosslat_align_add(&al, &ev.r), 0);
+	}
+	CHECK_INT_EQ(crosslat_align_finish(&al), 0);
+	CHECK_EQ(al.malformed, 1);
+	CHECK_EQ(al.host[0].status, CROSSLAT_ALIGN_REFERENCE);
+	crosslat_align_uninit(&al);
+}
+
 int main(void)
 {
 	prng_seed_from_env(&rng);
@@ -2993,5 +3101,6 @@ int main(void)
 	TAP_RUN(test_reqdag_model);
 	TAP_RUN(test_reqdag_hosts);
 	TAP_RUN(test_reqdag_random);
+	TAP_RUN(test_align);
 	return tap_done();
 }
