@@ -29,13 +29,13 @@ struct seg_key {
 
 struct crosslat_align_send {
 	struct seg_key key;
-	uint32_t host;
+	uint32_t trace;
 	int64_t ts;
 };
 
 struct crosslat_align_recv {
 	struct seg_key key;	/* the writer's view */
-	uint32_t host;
+	uint32_t trace;
 	int64_t ts;
 };
 
@@ -43,6 +43,7 @@ struct crosslat_align_recv {
 struct sample {
 	uint32_t wr_host, rd_host;
 	int64_t wr_ts, rd_ts;
+	uint16_t port;		/* the connection's lower port */
 };
 
 static bool same_host(const struct crosslat_trace_info *a, const struct crosslat_trace_info *b)
@@ -50,19 +51,22 @@ static bool same_host(const struct crosslat_trace_info *a, const struct crosslat
 	return a->hostname && b->hostname && !strcmp(a->hostname, b->hostname);
 }
 
-int crosslat_align_init(struct crosslat_align *al, const struct crosslat_trace_info *traces,
-			size_t nr_traces)
+void crosslat_align_init(struct crosslat_align *al)
+{
+	memset(al, 0, sizeof(*al));
+	al->reference = -1;
+}
+
+/* Hosts from the traces' hostnames (known once the traces were read). */
+static int hosts_init(struct crosslat_align *al, const struct crosslat_trace_info *traces,
+		      size_t nr_traces)
 {
 	size_t i, j;
 
-	memset(al, 0, sizeof(*al));
-	al->reference = -1;
 	al->host_of = calloc(nr_traces ? nr_traces : 1, sizeof(*al->host_of));
 	al->host = calloc(nr_traces ? nr_traces : 1, sizeof(*al->host));
-	if (!al->host_of || !al->host) {
-		crosslat_align_uninit(al);
+	if (!al->host_of || !al->host)
 		return -ENOMEM;
-	}
 	al->nr_traces = nr_traces;
 	for (i = 0; i < nr_traces; i++) {
 		for (j = 0; j < al->nr_hosts; j++)
@@ -87,6 +91,7 @@ void crosslat_align_uninit(struct crosslat_align *al)
 	free(al->host);
 	free(al->send);
 	free(al->recv);
+	free(al->link);
 	crosslat_index_free(&al->send_idx);
 	memset(al, 0, sizeof(*al));
 }
@@ -132,7 +137,6 @@ int crosslat_align_add(struct crosslat_align *al, const struct crosslat_record *
 {
 	bool read;
 	struct seg_key k;
-	uint32_t host;
 
 	if (!strcmp(r->name, "crosslat_req_send"))
 		read = false;
@@ -140,11 +144,10 @@ int crosslat_align_add(struct crosslat_align *al, const struct crosslat_record *
 		read = true;
 	else
 		return 0;
-	if (!r->has_ts || r->trace >= al->nr_traces || !seg_key_of(r, read, &k)) {
+	if (!r->has_ts || !seg_key_of(r, read, &k)) {
 		al->malformed++;
 		return 1;
 	}
-	host = al->host_of[r->trace];
 	al->events++;
 	if (read) {
 		struct crosslat_align_recv *v;
@@ -154,7 +157,7 @@ int crosslat_align_add(struct crosslat_align *al, const struct crosslat_record *
 			return -ENOMEM;
 		al->recv = v;
 		v[al->nr_recv].key = k;
-		v[al->nr_recv].host = host;
+		v[al->nr_recv].trace = r->trace;
 		v[al->nr_recv++].ts = r->ts_ns;
 	} else {
 		struct crosslat_align_send *v;
@@ -164,7 +167,7 @@ int crosslat_align_add(struct crosslat_align *al, const struct crosslat_record *
 			return -ENOMEM;
 		al->send = v;
 		v[al->nr_send].key = k;
-		v[al->nr_send].host = host;
+		v[al->nr_send].trace = r->trace;
 		v[al->nr_send].ts = r->ts_ns;
 		/* the newest write of those bytes wins (a retransmitted send has its own seq) */
 		if (crosslat_index_set(&al->send_idx, key_hash(&k), send_eq, &k, al,
@@ -263,6 +266,66 @@ static int64_t median_ns(uint64_t *v, size_t n)
 	return (int64_t)crosslat_percentile(v, n, 50);
 }
 
+/* The latency of sample p in the reference clock, x aligned through y. */
+static double sample_lat(const struct crosslat_align *al, const struct sample *p, uint32_t x,
+			 uint32_t y)
+{
+	const struct crosslat_align_host *hx = &al->host[x], *hy = &al->host[y];
+	int64_t o = hx->origin_ns;
+
+	if (p->wr_host == y)	/* y wrote, x read */
+		return to_ref(hx, p->rd_ts, o) - to_ref(hy, p->wr_ts, o);
+	return to_ref(hy, p->rd_ts, o) - to_ref(hx, p->wr_ts, o);
+}
+
+/* The links between x (just aligned) and y: latencies per direction and port. */
+static int links_add(struct crosslat_align *al, const struct sample *s, size_t nr, uint32_t x,
+		     uint32_t y)
+{
+	uint64_t *v = calloc(nr + 1, sizeof(*v));
+	size_t i, j, n, first = al->nr_link;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		const struct sample *p = &s[i];
+		struct crosslat_align_link *l;
+
+		if (!((p->wr_host == x && p->rd_host == y) || (p->wr_host == y && p->rd_host == x)))
+			continue;
+		for (j = first; j < al->nr_link; j++)
+			if (al->link[j].from == p->wr_host && al->link[j].port == p->port)
+				break;
+		if (j < al->nr_link)
+			continue;	/* done with the first sample of its link */
+		l = crosslat_grow(al->link, al->nr_link, &al->cap_link, sizeof(*l));
+		if (!l) {
+			free(v);
+			return -ENOMEM;
+		}
+		al->link = l;
+		l = &al->link[al->nr_link++];
+		l->from = p->wr_host;
+		l->to = p->rd_host;
+		l->port = p->port;
+		for (j = i, n = 0; j < nr; j++) {
+			double lat;
+
+			if (s[j].wr_host != l->from || s[j].rd_host != l->to || s[j].port != l->port)
+				continue;
+			lat = sample_lat(al, &s[j], x, y);
+			v[n++] = lat > 0 ? (uint64_t)lat : 0;
+		}
+		crosslat_sort_u64(v, n);
+		l->pairs = n;
+		l->min_ns = (double)v[0];
+		l->p50_ns = (double)crosslat_percentile(v, n, 50);
+		l->p90_ns = (double)crosslat_percentile(v, n, 90);
+	}
+	free(v);
+	return 0;
+}
+
 /*
  * Aligns host x through aligned host y with the samples between them: x's mapping to the
  * reference clock, its bound (y's added), its one-way latencies. 0 or -ENOMEM.
@@ -328,7 +391,7 @@ static int align_via(struct crosslat_align *al, const struct sample *s, size_t n
 	}
 	hx->lat_from_ns = (double)median_ns(lat_from, nf);
 	hx->lat_to_ns = (double)median_ns(lat_to, nt);
-	rc = 0;
+	rc = links_add(al, s, nr, x, y);
 out:
 	free(f.up);
 	free(f.lo);
@@ -351,14 +414,18 @@ static uint64_t pairs_between(const struct sample *s, size_t nr, uint32_t a, uin
 	return *ab < *ba ? *ab : *ba;
 }
 
-int crosslat_align_finish(struct crosslat_align *al)
+int crosslat_align_finish(struct crosslat_align *al, const struct crosslat_trace_info *traces,
+			  size_t nr_traces)
 {
 	struct sample *s = NULL;
 	uint64_t *per_host;
 	size_t nr = 0, cap = 0, i;
 	bool progress = true;
-	int rc = 0;
+	int rc;
 
+	rc = hosts_init(al, traces, nr_traces);
+	if (rc)
+		return rc;
 	per_host = calloc(al->nr_hosts ? al->nr_hosts : 1, sizeof(*per_host));
 	if (!per_host)
 		return -ENOMEM;
@@ -366,9 +433,14 @@ int crosslat_align_finish(struct crosslat_align *al)
 		const struct crosslat_align_recv *r = &al->recv[i];
 		int64_t w = crosslat_index_find(&al->send_idx, key_hash(&r->key), send_eq, &r->key,
 						al);
+		uint32_t wh, rh;
 		struct sample *n;
 
-		if (w < 0 || al->send[w].host == r->host)
+		if (w < 0 || al->send[w].trace >= nr_traces || r->trace >= nr_traces)
+			continue;
+		wh = al->host_of[al->send[w].trace];
+		rh = al->host_of[r->trace];
+		if (wh == rh)
 			continue;
 		n = crosslat_grow(s, nr, &cap, sizeof(*n));
 		if (!n) {
@@ -376,12 +448,13 @@ int crosslat_align_finish(struct crosslat_align *al)
 			goto out;
 		}
 		s = n;
-		s[nr].wr_host = al->send[w].host;
-		s[nr].rd_host = r->host;
+		s[nr].wr_host = wh;
+		s[nr].rd_host = rh;
 		s[nr].wr_ts = al->send[w].ts;
-		s[nr++].rd_ts = r->ts;
-		per_host[al->send[w].host]++;
-		per_host[r->host]++;
+		s[nr].rd_ts = r->ts;
+		s[nr++].port = r->key.lport < r->key.rport ? r->key.lport : r->key.rport;
+		per_host[wh]++;
+		per_host[rh]++;
 	}
 	al->pairs = nr;
 	if (al->nr_hosts == 1) {

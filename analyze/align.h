@@ -55,6 +55,14 @@ struct crosslat_align_host {
 	double lat_to_ns, lat_from_ns;
 };
 
+/* One-way latencies (reference clock) of an aligned host's pairs, per direction and port. */
+struct crosslat_align_link {
+	uint32_t from, to;	/* writer and reader hosts */
+	uint16_t port;		/* the connection's lower port (its service's) */
+	uint64_t pairs;
+	double min_ns, p50_ns, p90_ns;
+};
+
 struct crosslat_align_send;
 struct crosslat_align_recv;
 
@@ -71,18 +79,22 @@ struct crosslat_align {
 	size_t nr_recv, cap_recv;
 	uint64_t events, malformed;
 	uint64_t pairs;		/* writes read on another host */
+	struct crosslat_align_link *link;	/* of aligned hosts with their `via` */
+	size_t nr_link, cap_link;
 };
 
-/* Hosts from the traces' hostnames; 0 or -ENOMEM. Call before adding records. */
-int crosslat_align_init(struct crosslat_align *al, const struct crosslat_trace_info *traces,
-			size_t nr_traces);
+void crosslat_align_init(struct crosslat_align *al);
 void crosslat_align_uninit(struct crosslat_align *al);
 
 /* Takes r when it is a crosslat_req_send or _recv: 1 when used, 0, -ENOMEM. */
 int crosslat_align_add(struct crosslat_align *al, const struct crosslat_record *r);
 
-/* Matches writes and reads across hosts and aligns the hosts; 0 or -ENOMEM. */
-int crosslat_align_finish(struct crosslat_align *al);
+/*
+ * Once every record is in: groups the traces into hosts by hostname, matches writes and
+ * reads across hosts and aligns the hosts; 0 or -ENOMEM.
+ */
+int crosslat_align_finish(struct crosslat_align *al, const struct crosslat_trace_info *traces,
+			  size_t nr_traces);
 
 /* A time of trace `trace` in the reference host's clock (itself when not aligned). */
 int64_t crosslat_align_to_ref(const struct crosslat_align *al, uint32_t trace, int64_t ts);

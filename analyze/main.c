@@ -362,7 +362,9 @@ static void usage(FILE *f)
 		"  pair with an aligned host, its times stay its own), VIA (the host it was\n"
 		"  aligned to), PAIRS_TO (its writes read there), PAIRS_FROM, OFFSET_MS,\n"
 		"  DRIFT_PPM, BOUND_US, LAT_TO_MS and LAT_FROM_MS (median one-way latency of the\n"
-		"  pairs, socket to socket, +- the bound; \"<BOUND\" when finer than it).\n"
+		"  pairs, socket to socket, +- the bound; \"<BOUND\" when finer than it). Then\n"
+		"  per direction and port (the connection's lower one: its service's) between\n"
+		"  aligned hosts: FROM, TO, PORT, PAIRS, MIN_MS, P50_MS, P90_MS one way.\n"
 		"\n"
 		"  verdicts splits each request (a root span and its descendants: same host and\n"
 		"  trace id) along its critical path, from its end backwards into the child that\n"
@@ -461,7 +463,8 @@ static void usage(FILE *f)
 		"    bytes_in, bytes_out, events: {NAME: count}, other_events}], parents first\n"
 		"  align: {pairs, reference (a host or null), hosts: [{host, traces, status, via,\n"
 		"    pairs_to, pairs_from, origin_ns, offset_ns, drift_ppm, bound_ns, lat_to_ns,\n"
-		"    lat_from_ns (null when not aligned; 0 offset for the reference)}]}\n"
+		"    lat_from_ns (null when not aligned; 0 offset for the reference)}], links:\n"
+		"    [{from, to, port, pairs, min_ns, p50_ns, p90_ns}]}\n"
 		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
 		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
 		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
@@ -1502,6 +1505,42 @@ static const char *ms_bounded(char *buf, size_t len, double ns, double bound_ns,
 	return buf;
 }
 
+/* The one-way latencies per direction and port of the aligned hosts' pairs. */
+static int print_align_links(const struct crosslat_align *al)
+{
+	static const struct crosslat_column cols[] = {
+		{ "FROM", false }, { "TO", false }, { "PORT", true }, { "PAIRS", true },
+		{ "MIN_MS", true }, { "P50_MS", true }, { "P90_MS", true },
+	};
+	char (*cells)[CROSSLAT_CELL_MAX];
+	size_t i;
+
+	if (!al->nr_link)
+		return 0;
+	cells = cells_alloc(al->nr_link, ARRAY_SIZE(cols));
+	if (!cells)
+		return -1;
+	for (i = 0; i < al->nr_link; i++) {
+		const struct crosslat_align_link *l = &al->link[i];
+		char (*c)[CROSSLAT_CELL_MAX] = cells + i * ARRAY_SIZE(cols);
+		/* the bound of the host aligned by this link (the other one is its via) */
+		double bound = al->host[l->from].via == (int32_t)l->to ?
+			       al->host[l->from].bound_ns : al->host[l->to].bound_ns;
+
+		align_host_label(al, (int32_t)l->from, c[0], CROSSLAT_CELL_MAX);
+		align_host_label(al, (int32_t)l->to, c[1], CROSSLAT_CELL_MAX);
+		snprintf(c[2], CROSSLAT_CELL_MAX, "%u", l->port);
+		snprintf(c[3], CROSSLAT_CELL_MAX, "%" PRIu64, l->pairs);
+		ms_bounded(c[4], CROSSLAT_CELL_MAX, l->min_ns, bound, true);
+		ms_bounded(c[5], CROSSLAT_CELL_MAX, l->p50_ns, bound, true);
+		ms_bounded(c[6], CROSSLAT_CELL_MAX, l->p90_ns, bound, true);
+	}
+	putchar('\n');
+	crosslat_table_print(stdout, cols, ARRAY_SIZE(cols), (const char *)cells, al->nr_link);
+	free(cells);
+	return 0;
+}
+
 static int print_align(const struct analysis *a, const struct analyze_opts *opts)
 {
 	static const struct crosslat_column cols[] = {
@@ -1515,6 +1554,14 @@ static int print_align(const struct analysis *a, const struct analyze_opts *opts
 	char hb[CROSSLAT_CELL_MAX];
 	size_t i;
 
+	for (i = 0; i < al->nr_hosts; i++)
+		if (al->host[i].status == CROSSLAT_ALIGN_UNALIGNED ||
+		    al->host[i].status == CROSSLAT_ALIGN_ONE_WAY)
+			fprintf(stderr, PROG ": warning: host %s is not aligned (%s): its times are its own clock's\n",
+				align_host_label(al, (int32_t)i, hb, sizeof(hb)),
+				al->host[i].status == CROSSLAT_ALIGN_UNALIGNED ?
+				"no TCP bytes read from or by an aligned host" :
+				"bytes one way only: no bound");
 	if (opts->json) {
 		printf("{\"pairs\":%" PRIu64 ",\"reference\":", al->pairs);
 		if (al->reference >= 0)
@@ -1549,6 +1596,17 @@ static int print_align(const struct analysis *a, const struct analyze_opts *opts
 				       h->status == CROSSLAT_ALIGN_REFERENCE ? "0" : "null",
 				       h->status == CROSSLAT_ALIGN_REFERENCE ? "0" : "null");
 		}
+		fputs("],\"links\":[", stdout);
+		for (i = 0; i < al->nr_link; i++) {
+			const struct crosslat_align_link *l = &al->link[i];
+
+			printf("%s{\"from\":", i ? "," : "");
+			crosslat_json_str(stdout, align_host_label(al, (int32_t)l->from, hb, sizeof(hb)));
+			fputs(",\"to\":", stdout);
+			crosslat_json_str(stdout, align_host_label(al, (int32_t)l->to, hb, sizeof(hb)));
+			printf(",\"port\":%u,\"pairs\":%" PRIu64 ",\"min_ns\":%.0f,\"p50_ns\":%.0f"
+			       ",\"p90_ns\":%.0f}", l->port, l->pairs, l->min_ns, l->p50_ns, l->p90_ns);
+		}
 		puts("]}");
 		return 0;
 	}
@@ -1579,15 +1637,7 @@ static int print_align(const struct analysis *a, const struct analyze_opts *opts
 	free(cells);
 	printf("%" PRIu64 " writes read on another host; reference: %s\n", al->pairs,
 	       align_host_label(al, al->reference, hb, sizeof(hb)));
-	for (i = 0; i < al->nr_hosts; i++)
-		if (al->host[i].status == CROSSLAT_ALIGN_UNALIGNED ||
-		    al->host[i].status == CROSSLAT_ALIGN_ONE_WAY)
-			fprintf(stderr, PROG ": warning: host %s is not aligned (%s): its times are its own clock's\n",
-				align_host_label(al, (int32_t)i, hb, sizeof(hb)),
-				al->host[i].status == CROSSLAT_ALIGN_UNALIGNED ?
-				"no TCP bytes read from or by an aligned host" :
-				"bytes one way only: no bound");
-	return 0;
+	return print_align_links(al);
 }
 
 /* ---- verdicts --------------------------------------------------------------------------- */
@@ -1937,6 +1987,7 @@ static void analysis_init(struct analysis *a, unsigned int needs)
 	crosslat_sched_init(&a->sched);
 	crosslat_hops_init(&a->hops);
 	crosslat_reqdag_init(&a->reqs);
+	crosslat_align_init(&a->align);
 	a->progress = isatty(STDERR_FILENO);
 }
 
@@ -1966,9 +2017,7 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 	if (rc)
 		return -1;
 	a->traces = crosslat_bt_source_traces(a->src, &a->nr_traces);
-	if (crosslat_spans_set_traces(&a->spans, a->traces, a->nr_traces) ||
-	    ((a->needs & NEED_ALIGN) &&
-	     crosslat_align_init(&a->align, a->traces, a->nr_traces))) {
+	if (crosslat_spans_set_traces(&a->spans, a->traces, a->nr_traces)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}
@@ -1992,7 +2041,8 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_req events without their fields were ignored\n",
 			a->reqs.malformed);
 	if (crosslat_sched_finish(&a->sched) || crosslat_reqdag_finish(&a->reqs) ||
-	    ((a->needs & NEED_ALIGN) && crosslat_align_finish(&a->align))) {
+	    ((a->needs & NEED_ALIGN) &&
+	     crosslat_align_finish(&a->align, a->traces, a->nr_traces))) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}
