@@ -17,6 +17,8 @@
 #   make bench-span      in-guest cost of span tracking on nginx and python http.server (~15 min)
 #   make bench-reqdag    in-guest cost of crosslat_req + its LTTng capture on the three-tier
 #                        test application, and the speed of crosslat-analyze dags (~12 min)
+#   make bench-align     time and peak memory of crosslat-analyze align on two guests' traces
+#                        against a babeltrace2 decode of both (~10 min)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
@@ -52,7 +54,7 @@ define kmod_build
 endef
 
 .PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace analyze check demo \
-	fuzz bench bench-guest bench-map bench-span bench-reqdag style install clean deps
+	fuzz bench bench-guest bench-map bench-span bench-reqdag bench-align style install clean deps
 
 all: modules ust userspace analyze
 
@@ -111,6 +113,9 @@ bench-span: modules ust
 
 bench-reqdag: modules analyze
 	$(TOP)/tests/bench/reqdag-overhead $(BENCH_GUEST_ARGS)
+
+bench-align: modules analyze
+	$(TOP)/tests/bench/align-speed $(BENCH_GUEST_ARGS)
 
 style:
 	$(TOP)/scripts/style

@@ -215,13 +215,48 @@ static double lower_at(const struct fit *f, double g)
 	return l;
 }
 
+static int pt_cmp(const void *a, const void *b)
+{
+	const struct fit_pt *p = a, *q = b;
+
+	return p->x < q->x ? -1 : p->x > q->x ? 1 : p->d < q->d ? -1 : p->d > q->d;
+}
+
+/* Whether o -> a -> b turns counter-clockwise (> 0), in the (x, d) plane. */
+static double turn(const struct fit_pt *o, const struct fit_pt *a, const struct fit_pt *b)
+{
+	return (a->x - o->x) * (b->d - o->d) - (a->d - o->d) * (b->x - o->x);
+}
+
+/*
+ * Keeps only v's points on its lower hull (lower true: min(d - g x) is always reached on
+ * one of them) or upper hull (max(d - g x)): monotone chain over the points sorted by x.
+ * Returns how many are left at the front of v.
+ */
+static size_t hull(struct fit_pt *v, size_t n, bool lower)
+{
+	size_t i, k = 0;
+
+	qsort(v, n, sizeof(*v), pt_cmp);
+	for (i = 0; i < n; i++) {
+		while (k >= 2 && (lower ? turn(&v[k - 2], &v[k - 1], &v[i]) <= 0 :
+					  turn(&v[k - 2], &v[k - 1], &v[i]) >= 0))
+			k--;
+		v[k++] = v[i];
+	}
+	return k;
+}
+
 /* The drift of largest margin (upper - lower is concave in it): ternary search. */
-static void fit_solve(const struct fit *f, double *drift, double *offset, double *bound)
+static void fit_solve(struct fit *f, double *drift, double *offset, double *bound)
 {
 	double a = -CROSSLAT_ALIGN_MAX_PPM * 1e-6, b = CROSSLAT_ALIGN_MAX_PPM * 1e-6, g, m;
 	int i;
 
-	for (i = 0; i < 200; i++) {
+	/* the writes the reads constrain from above, and from below: their hulls */
+	f->nr_up = hull(f->up, f->nr_up, true);
+	f->nr_lo = hull(f->lo, f->nr_lo, false);
+	for (i = 0; i < 100; i++) {
 		double g1 = a + (b - a) / 3, g2 = b - (b - a) / 3;
 
 		if (upper_at(f, g1) - lower_at(f, g1) < upper_at(f, g2) - lower_at(f, g2))
@@ -378,16 +413,18 @@ static int align_via(struct crosslat_align *al, const struct sample *s, size_t n
 	hx->offset_ns = offset;
 	hx->status = bound >= 0 ? CROSSLAT_ALIGN_ALIGNED : CROSSLAT_ALIGN_INCONSISTENT;
 	hx->bound_ns = fabs(bound) + (hy->status == CROSSLAT_ALIGN_REFERENCE ? 0 : hy->bound_ns);
-	/* one-way latencies in the reference clock */
-	for (i = 0; i < f.nr_up; i++) {
-		double l = f.up[i].d - drift * f.up[i].x - offset;	/* x read - y wrote */
+	/* one-way latencies in the reference clock (fit_solve kept only the hulls in f) */
+	for (i = 0; i < nr; i++) {
+		double l;
 
-		lat_from[nf++] = l > 0 ? (uint64_t)l : 0;
-	}
-	for (i = 0; i < f.nr_lo; i++) {
-		double l = offset + drift * f.lo[i].x - f.lo[i].d;	/* y read - x wrote */
-
-		lat_to[nt++] = l > 0 ? (uint64_t)l : 0;
+		if (!((s[i].wr_host == x && s[i].rd_host == y) ||
+		      (s[i].wr_host == y && s[i].rd_host == x)))
+			continue;
+		l = sample_lat(al, &s[i], x, y);
+		if (s[i].wr_host == y)
+			lat_from[nf++] = l > 0 ? (uint64_t)l : 0;
+		else
+			lat_to[nt++] = l > 0 ? (uint64_t)l : 0;
 	}
 	hx->lat_from_ns = (double)median_ns(lat_from, nf);
 	hx->lat_to_ns = (double)median_ns(lat_to, nt);

@@ -30,6 +30,8 @@ nic=$CROSSLAT_PAIR_NIC
 peer=$([ "$CROSSLAT_PAIR_ROLE" = a ] && echo b || echo a)
 EVENTS=sched_switch,net_dev_queue,netif_receive_skb
 PORT_CLOCK=5399 PORT_RR=5400 PORT_RR_NETEM=5401
+# request/response exchanges before the netem phase (tests/bench/align-speed asks for more)
+REQUESTS=${CROSSLAT_PAIR_REQUESTS:-200}
 CGROUP=/sys/fs/cgroup/crosslat-pair
 
 # await NAME SECONDS: wait for the other guest's rendezvous file (scripts/vm-pair writes
@@ -97,7 +99,7 @@ side_a() {
 	kill -0 $relayd 2>/dev/null || fail "lttng-relayd died: $(cat "$OUT/relayd.log")"
 	touch "$sync_dir/a-ready"
 	say "ok: relayd on $CROSSLAT_PAIR_ADDR:5342/5343, servers up"
-	await b-done 150
+	await b-done $((150 + REQUESTS / 500))
 	finish pair-a
 	kill "${pids[@]}" 2>/dev/null || true
 	# B destroyed its session (its consumer flushed to us): let relayd close the streams.
@@ -135,7 +137,8 @@ side_b() {
 
 	req_setup
 	record pair-b --set-url="net://$CROSSLAT_PAIR_PEER"
-	"$tcp_tool" rr-client "$CROSSLAT_PAIR_PEER" $PORT_RR 200 || fail "request/response traffic"
+	"$tcp_tool" rr-client "$CROSSLAT_PAIR_PEER" $PORT_RR "$REQUESTS" ||
+		fail "request/response traffic"
 	# then B's requests to A's second server wait 20 ms more on B's NIC (A's answers do not)
 	tc qdisc add dev "$nic" root netem delay 20ms || fail "tc netem"
 	"$tcp_tool" rr-client "$CROSSLAT_PAIR_PEER" $PORT_RR_NETEM 100 ||
@@ -143,7 +146,7 @@ side_b() {
 	tc qdisc del dev "$nic" root
 	finish pair-b
 	lttng_stop_daemon
-	say "ok: 200 requests to A, then 100 under netem delay 20 ms on B, traced; B's session streamed to A's relayd"
+	say "ok: $REQUESTS requests to A, then 100 under netem delay 20 ms on B, traced; B's session streamed to A's relayd"
 	touch "$sync_dir/b-done"
 }
 
