@@ -495,7 +495,7 @@ static int connect_status(bt_graph_connect_ports_status st)
 
 /* Adds a src.ctf.fs component reading dir, its ports connected to the muxer's. */
 static int add_trace(struct crosslat_bt_source *src, const bt_component_class_source *fs,
-		     const bt_component_filter *muxer, size_t i, const char *dir)
+		     const bt_component_filter *muxer, size_t i, const char *dir, int64_t shift_ns)
 {
 	const bt_component_source *comp;
 	bt_value *params, *inputs;
@@ -512,7 +512,10 @@ static int add_trace(struct crosslat_bt_source *src, const bt_component_class_so
 	    bt_value_array_append_string_element(inputs, dir) !=
 	    BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK ||
 	    bt_value_map_insert_string_entry(params, "trace-name", name) !=
-	    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
+	    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+	    (shift_ns && bt_value_map_insert_signed_integer_entry(params, "clock-class-offset-ns",
+								  shift_ns) !=
+	     BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK))
 		goto out;
 	snprintf(name, sizeof(name), "src-%zu", i);
 	snprintf(what, sizeof(what), "cannot read the CTF trace in %s", dir);
@@ -534,7 +537,7 @@ out:
 	return rc;
 }
 
-int crosslat_bt_source_create(const char *const *dirs, size_t n,
+int crosslat_bt_source_create(const char *const *dirs, size_t n, const int64_t *shift_ns,
 			      struct crosslat_bt_source **out)
 {
 	const bt_component_class_filter *muxer_cls;
@@ -580,7 +583,7 @@ int crosslat_bt_source_create(const char *const *dirs, size_t n,
 						      LOG_LEVEL, &muxer),
 			"cannot create the muxer");
 	for (i = 0; i < n && !rc; i++)
-		rc = add_trace(src, fs_cls, muxer, i, dirs[i]);
+		rc = add_trace(src, fs_cls, muxer, i, dirs[i], shift_ns ? shift_ns[i] : 0);
 	if (rc)
 		goto err;
 	rc = add_status(bt_graph_add_simple_sink_component(src->graph, "crosslat", sink_init,

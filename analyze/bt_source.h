@@ -8,6 +8,7 @@
 #define _CROSSLAT_BT_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct crosslat_bt_source;
 struct crosslat_record;
@@ -18,10 +19,12 @@ typedef int (*crosslat_record_fn)(const struct crosslat_record *r, void *arg);
 
 /*
  * Builds the graph over the n trace directories dirs[] (record.trace is the index in dirs).
+ * shift_ns (NULL: none) moves each trace's clocks by that many ns (src.ctf.fs's
+ * clock-class-offset-ns): the times of all its events, and their order among the traces'.
  * Returns 0, or -ENOENT when a babeltrace2 plugin is missing, -ENOMEM, -EIO (a directory is
  * not a readable CTF trace); the reason is printed on stderr.
  */
-int crosslat_bt_source_create(const char *const *dirs, size_t n,
+int crosslat_bt_source_create(const char *const *dirs, size_t n, const int64_t *shift_ns,
 			      struct crosslat_bt_source **out);
 
 /*

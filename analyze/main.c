@@ -6,6 +6,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -51,6 +52,7 @@ enum {
 	OPT_OUTPUT	= 1 << 7,
 	OPT_BASELINE	= 1 << 8,
 	OPT_SLOW	= 1 << 9,
+	OPT_ALIGN	= 1 << 10,
 };
 
 /* The options that take a value (and may be given once). */
@@ -59,7 +61,7 @@ enum {
 
 static const char *const opt_names[] = {
 	"--json", "--sort", "--limit", "--all", "--span", "--detail", "--kallsyms", "--output",
-	"--baseline", "--slow-ms",
+	"--baseline", "--slow-ms", "--align",
 };
 
 /* getopt_long values of the options without a short form. */
@@ -72,6 +74,7 @@ enum {
 	LOPT_KALLSYMS,
 	LOPT_BASELINE,
 	LOPT_SLOW,
+	LOPT_ALIGN,
 };
 
 /* The tables a subcommand needs built while reading. */
@@ -98,6 +101,7 @@ struct analyze_opts {
 	const char *output;		/* -o, --output FILE; NULL: stdout */
 	const char *baseline;		/* --baseline TRACE */
 	uint64_t slow_ns;		/* --slow-ms; 0: the default */
+	bool align;			/* --align: hosts' clocks aligned first (align) */
 	unsigned int given;		/* OPT_* seen on the command line */
 };
 
@@ -123,6 +127,7 @@ struct analysis {
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
 	struct crosslat_bt_source *src;
+	const int64_t *shift_ns;	/* --align: per trace, to the reference clock; or NULL */
 	const struct crosslat_trace_info *traces;
 	size_t nr_traces;
 	uint64_t events;
@@ -179,9 +184,9 @@ static const struct subcmd subcmds[] = {
 	{ "hops", "[--json] [--limit N] TRACE...",
 	  "per hop of crosslat_pkt (pod port <-> NIC): segments and latency percentiles",
 	  OPT_JSON | OPT_LIMIT, NEED_HOPS, print_hops, NULL, 0 },
-	{ "dags", "[--json] [--limit N] TRACE...",
+	{ "dags", "[--json] [--limit N] [--align] TRACE...",
 	  "requests followed through threads, sockets and forks from kernel events alone",
-	  OPT_JSON | OPT_LIMIT, NEED_REQS, print_dags, NULL, 0 },
+	  OPT_JSON | OPT_LIMIT | OPT_ALIGN, NEED_REQS, print_dags, NULL, 0 },
 	{ "align", "[--json] TRACE...",
 	  "host clocks aligned by TCP bytes written on one host and read on another",
 	  OPT_JSON, NEED_ALIGN, print_align, NULL, 0 },
@@ -208,6 +213,7 @@ static const struct option long_options[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "baseline",	required_argument,	NULL, LOPT_BASELINE },
 	{ "slow-ms",	required_argument,	NULL, LOPT_SLOW },
+	{ "align",	no_argument,		NULL, LOPT_ALIGN },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -344,7 +350,10 @@ static void usage(FILE *f)
 		"  or the tid context: page faults, sched_migrate_task...) are counted in the\n"
 		"  state their thread was in. Each request prints as a tree: KIND (entry, call,\n"
 		"  fork, resume), the socket it came in on (LOCAL <- PEER), pid, tid, start from\n"
-		"  the request's start, duration, [events counted].\n"
+		"  the request's start, duration, [events counted]. With --align, the traces are\n"
+		"  read twice: first as align does, then with each aligned host's events moved\n"
+		"  onto the reference clock (its offset; the drift is left), so that a write on\n"
+		"  one host comes before its read on another.\n"
 		"\n"
 		"  align puts the clocks of several hosts (traces with different hostnames; a\n"
 		"  host's kernel and user-space traces share one) on one: bytes of a TCP\n"
@@ -1939,6 +1948,7 @@ static unsigned int opt_bit(int c)
 		{ LOPT_ALL, OPT_ALL }, { LOPT_SPAN, OPT_SPAN }, { LOPT_DETAIL, OPT_DETAIL },
 		{ LOPT_KALLSYMS, OPT_KALLSYMS }, { 'o', OPT_OUTPUT },
 		{ LOPT_BASELINE, OPT_BASELINE }, { LOPT_SLOW, OPT_SLOW },
+		{ LOPT_ALIGN, OPT_ALIGN },
 	};
 	unsigned int i;
 
@@ -2013,7 +2023,8 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 
 	if (find_traces(paths, npaths, &a->dirs))
 		return -1;
-	rc = crosslat_bt_source_create((const char *const *)a->dirs.path, a->dirs.nr, &a->src);
+	rc = crosslat_bt_source_create((const char *const *)a->dirs.path, a->dirs.nr, a->shift_ns,
+				       &a->src);
 	if (rc)
 		return -1;
 	a->traces = crosslat_bt_source_traces(a->src, &a->nr_traces);
@@ -2049,11 +2060,51 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 	return 0;
 }
 
+/*
+ * --align: a first reading of the traces under paths[] aligns their hosts' clocks; *shift
+ * (one per trace, freed by the caller) then moves each aligned host's traces onto the
+ * reference clock (its offset at the alignment's origin; the drift is left). 0, or -1 after
+ * saying why.
+ */
+static int align_first(char **paths, int npaths, int64_t **shift)
+{
+	struct analysis pre;
+	size_t i;
+	int rc = -1;
+
+	analysis_init(&pre, NEED_ALIGN);
+	pre.progress = false;
+	if (analysis_read(&pre, paths, npaths))
+		goto out;
+	*shift = calloc(pre.nr_traces ? pre.nr_traces : 1, sizeof(**shift));
+	if (!*shift) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < pre.nr_traces; i++) {
+		const struct crosslat_align_host *h = &pre.align.host[pre.align.host_of[i]];
+		char hb[CROSSLAT_CELL_MAX];
+
+		if (h->status == CROSSLAT_ALIGN_ALIGNED)
+			(*shift)[i] = -(int64_t)llround(h->offset_ns);
+		else if (h->status != CROSSLAT_ALIGN_REFERENCE)
+			fprintf(stderr, PROG ": warning: --align: host %s is %s: its times are its own clock's\n",
+				align_host_label(&pre.align, (int32_t)pre.align.host_of[i], hb,
+						 sizeof(hb)),
+				crosslat_align_status_names[h->status]);
+	}
+	rc = 0;
+out:
+	analysis_uninit(&pre);
+	return rc;
+}
+
 /* Reads the traces under paths[] for cmd and prints its output; returns the exit status. */
 static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 		   const struct analyze_opts *opts)
 {
 	struct analysis a, base;
+	int64_t *shift = NULL;
 	int rc, status = EXIT_RUNTIME;
 
 	analysis_init(&a, cmd->needs);
@@ -2074,6 +2125,9 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 			goto cleanup;
 		a.baseline = &base;
 	}
+	if (opts->align && align_first(paths, npaths, &shift))
+		goto cleanup;
+	a.shift_ns = shift;
 	if (analysis_read(&a, paths, npaths))
 		goto cleanup;
 	if (cmd->print(&a, opts))
@@ -2086,6 +2140,7 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 cleanup:
 	analysis_uninit(&a);
 	analysis_uninit(&base);
+	free(shift);
 	return status;
 }
 
@@ -2123,6 +2178,9 @@ int main(int argc, char **argv)
 			break;
 		case LOPT_ALL:
 			opts.all = true;
+			break;
+		case LOPT_ALIGN:
+			opts.align = true;
 			break;
 		case LOPT_SPAN: {
 			uint8_t id[CROSSLAT_SPAN_TRACE_ID_LEN];

@@ -176,6 +176,7 @@ static void ep_reset(struct crosslat_rq_endpoint *e)
 	e->tx_msg = -1;
 	e->rx_msg = -1;
 	e->serving = -1;
+	e->tx_tid = 0;
 	e->ring_head = 0;
 	memset(e->ring, 0, sizeof(e->ring));
 	for (i = 0; i < RING_NR; i++)
@@ -436,6 +437,7 @@ static int on_send(struct crosslat_reqdag *d, struct crosslat_rq_thread *t, int3
 				return -ENOMEM;
 		}
 		e->tx_msg = m;
+		e->tx_tid = t->tid;
 	} else if (d->msg[m].kind == MSG_RESPONSE && d->msg[m].ctx >= 0) {
 		s = d->msg[m].ctx;
 		d->st[s].bytes_out += ev->bytes;
@@ -508,6 +510,8 @@ static int on_recv(struct crosslat_reqdag *d, struct crosslat_rq_thread *t, int3
 		if (c < 0)
 			return 0;
 		s = thread_in(d, t, d->st[c].req);
+		if (s < 0 && e->tx_tid == t->tid)
+			return 0;	/* the answer to a client outside any state: done */
 		if (s < 0)
 			s = state_open(d, t, CROSSLAT_RQ_RESUME, (int32_t)d->st[c].req, c, -1, ts);
 		if (s < 0)

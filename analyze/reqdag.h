@@ -13,7 +13,9 @@
  * of a message finds it by sequence number: the writer's crosslat_req_send (write_seq,
  * bytes) covering the reader's crosslat_req_recv (copied_seq). A request message with a
  * state opens a state of the same request on the reader, a child of the writer's state; a
- * response message closes the loop back to the caller. Data from a peer that is not traced
+ * response message closes the loop back to the caller. A response read by a thread in no
+ * state of its request resumes the request there, unless that thread wrote the request
+ * itself outside any state (a client: the request ends with its answer). Data from a peer that is not traced
  * (a load generator, a client outside the chosen cgroups) read on a socket the thread did
  * not open starts a new request: an entry state. So successive requests on a keep-alive
  * connection, pools of threads that each serve a connection, connections taken from a pool
@@ -94,6 +96,7 @@ struct crosslat_rq_endpoint {
 	int32_t tx_msg;		/* message being written (last_dir send), or -1 */
 	int32_t rx_msg;		/* message last read from the peer, or -1 */
 	int32_t serving;	/* the state serving the request last read here, or -1 */
+	int32_t tx_tid;		/* the thread that began the message being written, or 0 */
 	uint32_t ring_head;	/* internal: recent writes, by sequence number */
 	struct {
 		uint32_t seq, len;

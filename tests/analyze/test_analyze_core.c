@@ -2914,6 +2914,35 @@ static void test_reqdag_hosts(void)
 	crosslat_reqdag_uninit(&d);
 }
 
+/*
+ * A traced client outside any state (thread 31) asking a server (thread 41) twice: two
+ * requests, each an entry at the server; the answers end them at the client.
+ */
+static void test_reqdag_client(void)
+{
+	const struct rq_end cl = { 3, 3, 4, 45000, 8080 }, sv = { 4, 4, 3, 8080, 45000 };
+	struct crosslat_reqdag d;
+	uint32_t i;
+
+	crosslat_reqdag_init(&d);
+	rq_trace = 0;
+	CHECK_INT_EQ(rq_sock(&d, "connect", 10, 31, &cl, 0, 0), 1);
+	for (i = 0; i < 2; i++) {
+		CHECK_INT_EQ(rq_sock(&d, "send", 100 + 100 * i, 31, &cl, 1 + 10 * i, 5), 1);
+		CHECK_INT_EQ(rq_sock(&d, "recv", 110 + 100 * i, 41, &sv, 1 + 10 * i, 5), 1);
+		CHECK_INT_EQ(rq_sock(&d, "send", 120 + 100 * i, 41, &sv, 900 + 10 * i, 5), 1);
+		CHECK_INT_EQ(rq_sock(&d, "recv", 130 + 100 * i, 31, &cl, 900 + 10 * i, 5), 1);
+	}
+	CHECK_INT_EQ(crosslat_reqdag_finish(&d), 0);
+	CHECK_EQ(d.nr_req, 2);
+	CHECK_EQ(d.nr_st, 2);
+	CHECK_EQ(d.st[0].kind, CROSSLAT_RQ_ENTRY);
+	CHECK_EQ(d.st[1].kind, CROSSLAT_RQ_ENTRY);
+	CHECK_EQ(d.st[0].tid, 41);
+	CHECK_EQ(d.from_traced, 4);
+	crosslat_reqdag_uninit(&d);
+}
+
 /* Random event streams (garbage tids, tuples, sequence numbers): no crash, no leak. */
 static void test_reqdag_random(void)
 {
@@ -3110,6 +3139,7 @@ int main(void)
 	TAP_RUN(test_report);
 	TAP_RUN(test_reqdag_model);
 	TAP_RUN(test_reqdag_hosts);
+	TAP_RUN(test_reqdag_client);
 	TAP_RUN(test_reqdag_random);
 	TAP_RUN(test_align);
 	return tap_done();

@@ -8,6 +8,8 @@
                                process measured it (from the request read to the answer
                                written)
   rr-client HOST PORT COUNT    send COUNT request lines over one connection, await each answer
+  rr-relay PORT HOST UPORT     pass every request line of one connection on to HOST:UPORT
+                               (one connection) and its answer back
   churn-server PORT            accept and close connections until killed
   churn-client HOST PORT COUNT open and close COUNT connections, one after another
 Request lines are 100 bytes + newline, answers 300 bytes + newline. Prints nothing unless
@@ -73,6 +75,25 @@ def rr_client(host, port, count):
     conn.close()
 
 
+def rr_relay(port, host, uport):
+    s = listen(port)
+    conn, _ = s.accept()
+    up = socket.create_connection((host, uport))
+    for c in (conn, up):
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    buf = ubuf = b""
+    while True:
+        line, buf = read_line(conn, buf)
+        if line is None:
+            break
+        up.sendall(line + b"\n")
+        answer, ubuf = read_line(up, ubuf)
+        if answer is None:
+            sys.exit("rr-relay: upstream closed early")
+        conn.sendall(answer + b"\n")
+    up.close()
+
+
 def churn_server(port):
     s = listen(port)
     while True:
@@ -92,6 +113,8 @@ def main(argv):
         rr_server(int(argv[2]), float(argv[3]), argv[4] if len(argv) == 5 else None)
     elif cmd == "rr-client" and len(argv) == 5:
         rr_client(argv[2], int(argv[3]), int(argv[4]))
+    elif cmd == "rr-relay" and len(argv) == 5:
+        rr_relay(int(argv[2]), argv[3], int(argv[4]))
     elif cmd == "churn-server" and len(argv) == 3:
         churn_server(int(argv[2]))
     elif cmd == "churn-client" and len(argv) == 5:
