@@ -22,16 +22,12 @@ fi
 xsd=$xsd_dir/xmlDefinition.xsd
 refs=tests/static/tracecompass_refs.py
 headers=(kmod/lttng/events/*.h)
-pass=0 failed=0 skipped=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-result() {
-	if [ "$1" = 0 ]; then echo "PASS: static/tracecompass/$2"; pass=$((pass + 1))
-	else echo "FAIL: static/tracecompass/$2"; failed=$((failed + 1)); fi
-}
-skip() { echo "SKIP: static/tracecompass/$1"; skipped=$((skipped + 1)); }
-indent() { sed 's/^/    /'; }
+SUITE=tracecompass
+# shellcheck source=tests/static/suite.sh
+. "$top/tests/static/suite.sh"
 
 # mutate NAME SED-EXPR: a copy of the analysis with one change, which must still be well-formed
 # XML and must really differ, so that a rejection is the check's doing.

@@ -10,14 +10,17 @@
 #   | clock_offset.py serve :5399 <------------ clock_offset.py query (50 probes)    |
 #   | tcp_tool.py rr-server :5400 <------------ tcp_tool.py rr-client (200 requests) |
 #   | tcp_tool.py rr-server :5401 <------------ the same under netem delay 20 ms on B |
+#   | tcp_tool.py rr-server :5402 <------------ tcp_tool.py rr-relay :5403 <- rr-client |
+#   |                              |          |  (100 requests; the client not traced) |
 #   +------------------------------+          +-------------------------------------+
 #
 # A: relayd and its own session up, servers up, "a-ready"; waits for "b-done"; stops.
 # B: waits for "a-ready"; ping.json, clock-offset.json; its session streams to A's relayd
 #    while the request/response traffic runs; "b-done".
-# Both sessions record sched_switch, net_dev_queue, netif_receive_skb and crosslat_req_* (the
-# script and all it starts, in a cgroup crosslat_req follows): the TCP bytes written on one
-# guest and read on the other, that crosslat-analyze align puts the two clocks on one with.
+# A's session records sched_switch, net_dev_queue, netif_receive_skb and crosslat_req_*; B's
+# is scripts/crosslat-capture's (preset req: crosslat_req_*). In each, crosslat_req follows
+# the script and all it starts (a cgroup): the TCP bytes written on one guest and read on
+# the other, that crosslat-analyze align puts the two clocks on one with.
 # Traces: A's own in $CROSSLAT_RESULTS/trace (A's results), B's in A's
 # $CROSSLAT_RESULTS/relayd/crosslat-b/.
 SCENARIO_OUT=$CROSSLAT_RESULTS
@@ -25,11 +28,13 @@ SCENARIO_OUT=$CROSSLAT_RESULTS
 
 dir=$(cd "$(dirname "$0")" && pwd)
 tcp_tool=$dir/../vm/tcp_tool.py
+capture=$dir/../../scripts/crosslat-capture
+indent() { sed "s/^/    /"; }
 sync_dir=${CROSSLAT_PAIR_DIR:?run through scripts/vm-pair}
 nic=$CROSSLAT_PAIR_NIC
 peer=$([ "$CROSSLAT_PAIR_ROLE" = a ] && echo b || echo a)
 EVENTS=sched_switch,net_dev_queue,netif_receive_skb
-PORT_CLOCK=5399 PORT_RR=5400 PORT_RR_NETEM=5401
+PORT_CLOCK=5399 PORT_RR=5400 PORT_RR_NETEM=5401 PORT_RR_DAG=5402 PORT_RELAY=5403
 # request/response exchanges before the netem phase (tests/bench/align-speed asks for more)
 REQUESTS=${CROSSLAT_PAIR_REQUESTS:-200}
 CGROUP=/sys/fs/cgroup/crosslat-pair
@@ -92,6 +97,8 @@ side_a() {
 	pids+=($!)
 	"$tcp_tool" rr-server $PORT_RR_NETEM 0 &
 	pids+=($!)
+	"$tcp_tool" rr-server $PORT_RR_DAG 0 &
+	pids+=($!)
 	for _ in $(seq 50); do
 		ss -Hltn 'sport = :5342' | grep -q . && break
 		sleep 0.2
@@ -135,8 +142,13 @@ side_b() {
 		>"$OUT/clock-offset.json"
 	say "ok: realtime offset B - A: $(jq -r '"\(.offset_ns) ns +/- \(.bound_ns) ns (\(.samples) samples)"' "$OUT/clock-offset.json")"
 
-	req_setup
-	record pair-b --set-url="net://$CROSSLAT_PAIR_PEER"
+	# B's capture is the one a host runs (scripts/crosslat-capture, preset req): the engine
+	# and crosslat_req for this script's cgroup, a session daemon, the session streamed
+	mkdir -p $CGROUP
+	echo $$ >$CGROUP/cgroup.procs
+	"$capture" start --kmod-dir "$KMOD_OUT" --relayd "$CROSSLAT_PAIR_PEER" --events req \
+		--cgroups "$(stat -c %i $CGROUP)" --name pair-b 2>&1 | indent
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "crosslat-capture start"
 	"$tcp_tool" rr-client "$CROSSLAT_PAIR_PEER" $PORT_RR "$REQUESTS" ||
 		fail "request/response traffic"
 	# then B's requests to A's second server wait 20 ms more on B's NIC (A's answers do not)
@@ -144,9 +156,19 @@ side_b() {
 	"$tcp_tool" rr-client "$CROSSLAT_PAIR_PEER" $PORT_RR_NETEM 100 ||
 		fail "request/response traffic under netem"
 	tc qdisc del dev "$nic" root
-	finish pair-b
-	lttng_stop_daemon
-	say "ok: $REQUESTS requests to A, then 100 under netem delay 20 ms on B, traced; B's session streamed to A's relayd"
+	# requests across both hosts: a client outside the traced cgroup -> a relay on B -> A
+	"$tcp_tool" rr-relay $PORT_RELAY "$CROSSLAT_PAIR_PEER" $PORT_RR_DAG &
+	relay=$!
+	for _ in $(seq 50); do
+		ss -Hltn "sport = :$PORT_RELAY" | grep -q . && break
+		sleep 0.1
+	done
+	(echo $BASHPID >/sys/fs/cgroup/cgroup.procs &&
+		exec "$tcp_tool" rr-client 127.0.0.1 $PORT_RELAY 100) || fail "requests through the relay"
+	wait $relay || fail "rr-relay"
+	"$capture" stop --name pair-b --unload 2>&1 | indent
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "crosslat-capture stop"
+	say "ok: $REQUESTS requests to A, 100 under netem delay 20 ms on B, 100 through a relay on B, traced; B's session streamed to A's relayd"
 	touch "$sync_dir/b-done"
 }
 
