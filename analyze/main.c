@@ -190,14 +190,16 @@ static const struct subcmd subcmds[] = {
 	{ "align", "[--json] TRACE...",
 	  "host clocks aligned by TCP bytes written on one host and read on another",
 	  OPT_JSON, NEED_ALIGN, print_align, NULL, 0 },
-	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] TRACE...",
+	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] [--align] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
-	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT, NEED_SPANS | NEED_SCHED | NEED_HOPS,
+	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT | OPT_ALIGN,
+	  NEED_SPANS | NEED_SCHED | NEED_HOPS,
 	  print_verdicts,
 	  NULL, 0 },
-	{ "report", "-o FILE [--baseline TRACE] [--slow-ms N] TRACE...",
+	{ "report", "-o FILE [--baseline TRACE] [--slow-ms N] [--align] TRACE...",
 	  "the verdicts as one self-contained HTML page with SVG charts",
-	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW, NEED_SPANS | NEED_SCHED | NEED_HOPS, print_report,
+	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW | OPT_ALIGN, NEED_SPANS | NEED_SCHED | NEED_HOPS,
+	  print_report,
 	  NULL, 0 },
 };
 
@@ -405,7 +407,10 @@ static void usage(FILE *f)
 		"  distance to the median, at least 1 ms): no culprit. A verdict shared by at\n"
 		"  least 3 slow requests and 2%% of all is named for the run. Spans need their\n"
 		"  kernel annotation (crosslat_span.ko, threshold_us=0 for every span) for the\n"
-		"  runqueue parts; without it their time is app or net.\n"
+		"  runqueue parts; without it their time is app or net. With --align (traces of\n"
+		"  several hosts, with crosslat_req events to align them by), the traces are read\n"
+		"  twice as for dags --align, and a request's spans are grouped by trace id\n"
+		"  across hosts.\n"
 		"\n"
 		"  report writes the verdicts as one HTML file that needs nothing else to be read\n"
 		"  (inline CSS and SVG, no script, no link): the run's culprits, the facts\n"
@@ -1854,6 +1859,7 @@ static int print_verdicts(const struct analysis *a, const struct analyze_opts *o
 		.base_sched = a->baseline ? &a->baseline->sched : &a->sched,
 		.hops = &a->hops,
 		.base_hops = a->baseline ? &a->baseline->hops : &a->hops,
+		.across_hosts = opts->align,
 	};
 	struct crosslat_verdicts v;
 
@@ -1882,12 +1888,14 @@ static int print_report(const struct analysis *a, const struct analyze_opts *opt
 		.base_sched = a->baseline ? &a->baseline->sched : &a->sched,
 		.hops = &a->hops,
 		.base_hops = a->baseline ? &a->baseline->hops : &a->hops,
+		.across_hosts = opts->align,
 	};
 	struct crosslat_verdict_params base_params = {
 		.sched = params.base_sched,
 		.base_sched = params.base_sched,
 		.hops = params.base_hops,
 		.base_hops = params.base_hops,
+		.across_hosts = opts->align,
 	};
 	struct crosslat_verdicts v, bv;
 	struct crosslat_report rep = {
@@ -2104,7 +2112,7 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 		   const struct analyze_opts *opts)
 {
 	struct analysis a, base;
-	int64_t *shift = NULL;
+	int64_t *shift = NULL, *base_shift = NULL;
 	int rc, status = EXIT_RUNTIME;
 
 	analysis_init(&a, cmd->needs);
@@ -2121,6 +2129,9 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 	if (opts->baseline) {
 		char *bp[] = { (char *)opts->baseline };
 
+		if (opts->align && align_first(bp, 1, &base_shift))
+			goto cleanup;
+		base.shift_ns = base_shift;
 		if (analysis_read(&base, bp, 1))
 			goto cleanup;
 		a.baseline = &base;
@@ -2141,6 +2152,7 @@ cleanup:
 	analysis_uninit(&a);
 	analysis_uninit(&base);
 	free(shift);
+	free(base_shift);
 	return status;
 }
 

@@ -84,6 +84,7 @@ struct forest {
 	const struct crosslat_spans *sp;	/* the traces' clocks */
 	/* the baseline's usual share of a call's time its pods wait (RATE_*), or NULL */
 	const struct crosslat_verdicts *rates;
+	bool across_hosts;	/* a request's spans on several hosts (clocks aligned) */
 };
 
 /*
@@ -94,26 +95,30 @@ struct forest {
 #define RATE_RECV	CROSSLAT_PART_NR
 #define RATE_SEND	(CROSSLAT_PART_NR + 1)
 
-static int cmp_span_key(const struct crosslat_span *a, const struct crosslat_span *b)
+/* Spans by group (host unless across hosts, trace id), then span id. */
+static int cmp_node(const void *x, const void *y, void *ctx)
 {
+	const struct crosslat_span *a = ((const struct node *)x)->s;
+	const struct crosslat_span *b = ((const struct node *)y)->s;
+	bool across = *(const bool *)ctx;
 	int c;
 
-	if (a->key.host != b->key.host)
+	if (!across && a->key.host != b->key.host)
 		return a->key.host < b->key.host ? -1 : 1;
 	c = memcmp(a->key.trace_id, b->key.trace_id, sizeof(a->key.trace_id));
 	if (c)
 		return c;
-	return memcmp(a->key.span_id, b->key.span_id, sizeof(a->key.span_id));
+	c = memcmp(a->key.span_id, b->key.span_id, sizeof(a->key.span_id));
+	if (c || a->key.host == b->key.host)
+		return c;
+	return a->key.host < b->key.host ? -1 : 1;
 }
 
-static int cmp_node(const void *x, const void *y)
+/* Whether a and b belong to one request: one trace id (on one host, unless across). */
+static bool same_group(const struct forest *f, const struct crosslat_span *a,
+		       const struct crosslat_span *b)
 {
-	return cmp_span_key(((const struct node *)x)->s, ((const struct node *)y)->s);
-}
-
-static bool same_group(const struct crosslat_span *a, const struct crosslat_span *b)
-{
-	return a->key.host == b->key.host &&
+	return (f->across_hosts || a->key.host == b->key.host) &&
 	       !memcmp(a->key.trace_id, b->key.trace_id, sizeof(a->key.trace_id));
 }
 
@@ -208,12 +213,14 @@ static void forest_free(struct forest *f)
 }
 
 static int forest_build(struct forest *f, const struct crosslat_spans *sp,
-			const struct crosslat_sched *sched, const struct crosslat_hops *hops)
+			const struct crosslat_sched *sched, const struct crosslat_hops *hops,
+			bool across_hosts)
 {
 	uint32_t *count = NULL;
 	size_t i, lo, nr = 0;
 
 	memset(f, 0, sizeof(*f));
+	f->across_hosts = across_hosts;
 	if (sched && crosslat_sched_has_data(sched))
 		f->sched = sched;
 	if (hops && hops->nr_seg)
@@ -240,11 +247,11 @@ static int forest_build(struct forest *f, const struct crosslat_spans *sp,
 		nr++;
 	}
 	f->nr = nr;
-	qsort(f->n, nr, sizeof(*f->n), cmp_node);
+	qsort_r(f->n, nr, sizeof(*f->n), cmp_node, &f->across_hosts);
 	for (lo = 0; lo < nr; ) {
 		size_t hi = lo + 1;
 
-		while (hi < nr && same_group(f->n[lo].s, f->n[hi].s))
+		while (hi < nr && same_group(f, f->n[lo].s, f->n[hi].s))
 			hi++;
 		link_group(f->n, lo, hi);
 		lo = hi;
@@ -593,7 +600,7 @@ static bool is_request_root(const struct forest *f, size_t i, size_t lo)
 
 	if (f->n[i].parent != UINT32_MAX)
 		return false;
-	for (j = lo; j < f->nr && same_group(f->n[j].s, f->n[i].s); j++)
+	for (j = lo; j < f->nr && same_group(f, f->n[j].s, f->n[i].s); j++)
 		if (j != i && f->n[j].parent == UINT32_MAX &&
 		    (f->n[j].start < f->n[i].start ||
 		     (f->n[j].start == f->n[i].start && j < i)))
@@ -666,13 +673,13 @@ static int baseline_build(struct crosslat_verdicts *v, struct forest *f)
 	for (i = 0; i < f->nr && !rc; i++) {
 		uint32_t k;
 
-		if (i && !same_group(f->n[i].s, f->n[i - 1].s))
+		if (i && !same_group(f, f->n[i].s, f->n[i - 1].s))
 			lo = i;
 		if (!is_request_root(f, i, lo))
 			continue;
 		rc = sample_add(&lat, &nlat, &clat, (uint64_t)(f->n[i].end - f->n[i].start));
 		memset(r, 0, sizeof(*r));
-		for (j = lo; j < f->nr && same_group(f->n[j].s, f->n[i].s); j++) {
+		for (j = lo; j < f->nr && same_group(f, f->n[j].s, f->n[i].s); j++) {
 			struct crosslat_part pt[NODE_PARTS];
 			unsigned int n = node_parts(f, (uint32_t)j, pt);
 
@@ -773,7 +780,7 @@ static int request_build(struct crosslat_verdicts *v, const struct forest *f, ui
 	r->latency_ns = (uint64_t)(f->n[root].end - f->n[root].start);
 	r->excess_ns = r->latency_ns > v->base_p50_ns ? r->latency_ns - v->base_p50_ns : 0;
 	r->slow = r->latency_ns > v->threshold_ns;
-	for (j = lo; j < f->nr && same_group(f->n[j].s, r->root); j++)
+	for (j = lo; j < f->nr && same_group(f, f->n[j].s, r->root); j++)
 		r->spans++;
 	/* down the critical path: each span's own time, then into its last critical child */
 	while (i != UINT32_MAX) {
@@ -849,13 +856,13 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 
 	memset(v, 0, sizeof(*v));
 	rc = forest_build(&fb, base, params ? params->base_sched : NULL,
-			  params ? params->base_hops : NULL);
+			  params ? params->base_hops : NULL, params && params->across_hosts);
 	if (!rc)
 		rc = baseline_build(v, &fb);
 	forest_free(&fb);
 	if (!rc)
 		rc = forest_build(&f, sp, params ? params->sched : NULL,
-				  params ? params->hops : NULL);
+				  params ? params->hops : NULL, params && params->across_hosts);
 	f.rates = v;
 	if (rc)
 		goto fail;
@@ -875,7 +882,7 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 	for (i = 0; i < f.nr; i++) {
 		struct crosslat_request *req;
 
-		if (i && !same_group(f.n[i].s, f.n[i - 1].s))
+		if (i && !same_group(&f, f.n[i].s, f.n[i - 1].s))
 			lo = i;
 		if (f.n[i].parent != UINT32_MAX)
 			continue;

@@ -115,6 +115,11 @@ struct crosslat_verdict_params {
 	 * the two pod ports (net), the callee's host from its pod port to its span (recv).
 	 */
 	const struct crosslat_hops *hops, *base_hops;
+	/*
+	 * A request's spans on several hosts (traces of several hostnames read with their
+	 * clocks aligned, --align): grouped by trace id alone; else per host and trace id.
+	 */
+	bool across_hosts;
 };
 
 struct crosslat_part_base;

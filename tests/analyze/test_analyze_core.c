@@ -2240,10 +2240,14 @@ static void test_sched(void)
 /* ---- verdicts ---- */
 
 /* A kernel-annotated span of request req (its trace id), times in ms from the request's t0. */
+/* The trace of the "be" spans vspan adds (another host's in test_verdicts_hosts). */
+static uint32_t vspan_be_trace;
+
 static void vspan(struct crosslat_spans *sp, uint32_t req, uint64_t span, uint64_t parent,
 		  const char *service, double start_ms, double end_ms, double runq_ms,
 		  double pre_runq_ms)
 {
+	uint32_t trace = !strcmp(service, "be") ? vspan_be_trace : 0;
 	struct fake_event ev;
 	uint8_t trace_id[16] = { 0x5e }, id[8], pid[8] = { 0 };
 	uint64_t t0 = 1000000000ull + req * 1000000000ull;
@@ -2251,7 +2255,7 @@ static void vspan(struct crosslat_spans *sp, uint32_t req, uint64_t span, uint64
 
 	trace_id[15] = req & 0xff;
 	trace_id[14] = req >> 8;
-	fe_new(&ev, CROSSLAT_EV_SPAN_ANNOTATE, OFF1 + (int64_t)(start + dur), 0);
+	fe_new(&ev, CROSSLAT_EV_SPAN_ANNOTATE, OFF1 + (int64_t)(start + dur), trace);
 	fe_bytes(&ev, "trace_id", trace_id, 16);
 	span_id_of(span, id);
 	fe_bytes(&ev, "span_id", id, 8);
@@ -2326,6 +2330,38 @@ static void check_culprit(const struct crosslat_request *r, enum crosslat_domain
 		CHECK(!strcmp(c->peer, peer));
 	else
 		CHECK(c->peer == NULL);
+}
+
+/*
+ * The "be" spans on another host (h2, its clock aligned on h1's): one request over both
+ * when the verdicts are across hosts; without, be's spans are requests of their own.
+ */
+static void test_verdicts_hosts(void)
+{
+	struct crosslat_verdict_params params = { .across_hosts = true };
+	struct crosslat_spans sp;
+	struct crosslat_verdicts v;
+	uint32_t i;
+
+	span_traces_init(&sp);
+	span_traces[2].mono_offset_ns = OFF1;	/* aligned */
+	vspan_be_trace = 2;
+	for (i = 0; i < 20; i++)
+		vrequest(&sp, i, (i % 10) * 0.1, 0, 0, 0);
+	vrequest(&sp, 30, 0, 0, 40, 0);		/* the network between fe and be */
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &sp, &params), 0);
+	CHECK_EQ(v.nr, 21);
+	CHECK_EQ(v.orphans, 0);
+	CHECK(vfind(&v, 0) && vfind(&v, 0)->spans == 5);
+	check_culprit(vfind(&v, 30), CROSSLAT_DOMAIN_NETWORK, CROSSLAT_PART_NET, "fe", "be");
+	crosslat_verdicts_free(&v);
+	params.across_hosts = false;
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &sp, &params), 0);
+	CHECK(vfind(&v, 0) && vfind(&v, 0)->spans == 4);
+	CHECK_EQ(v.nr, 42);	/* be's spans: requests of their own */
+	crosslat_verdicts_free(&v);
+	crosslat_spans_uninit(&sp);
+	vspan_be_trace = 0;
 }
 
 static void test_verdicts(void)
@@ -3132,6 +3168,7 @@ int main(void)
 	TAP_RUN(test_syscall_names);
 	TAP_RUN(test_kallsyms);
 	TAP_RUN(test_verdicts);
+	TAP_RUN(test_verdicts_hosts);
 	TAP_RUN(test_sched);
 	TAP_RUN(test_hops);
 	TAP_RUN(test_svg_scale);
