@@ -25,30 +25,18 @@
 # $CROSSLAT_RESULTS/relayd/crosslat-b/.
 SCENARIO_OUT=$CROSSLAT_RESULTS
 . "$(dirname "$0")/../vm/lib.sh"
+# shellcheck source=tests/vm-pair/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 dir=$(cd "$(dirname "$0")" && pwd)
 tcp_tool=$dir/../vm/tcp_tool.py
 capture=$dir/../../scripts/crosslat-capture
-indent() { sed "s/^/    /"; }
-sync_dir=${CROSSLAT_PAIR_DIR:?run through scripts/vm-pair}
 nic=$CROSSLAT_PAIR_NIC
-peer=$([ "$CROSSLAT_PAIR_ROLE" = a ] && echo b || echo a)
 EVENTS=sched_switch,net_dev_queue,netif_receive_skb
 PORT_CLOCK=5399 PORT_RR=5400 PORT_RR_NETEM=5401 PORT_RR_DAG=5402 PORT_RELAY=5403
 # request/response exchanges before the netem phase (tests/bench/align-speed asks for more)
 REQUESTS=${CROSSLAT_PAIR_REQUESTS:-200}
 CGROUP=/sys/fs/cgroup/crosslat-pair
-
-# await NAME SECONDS: wait for the other guest's rendezvous file (scripts/vm-pair writes
-# PEER.exit when that guest has ended).
-await() {
-	for _ in $(seq $(($2 * 5))); do
-		[ -e "$sync_dir/$1" ] && return 0
-		[ -e "$sync_dir/$peer.exit" ] && fail "guest $peer ended (vm-run status $(cat "$sync_dir/$peer.exit"))"
-		sleep 0.2
-	done
-	fail "no $1 from the other guest after $2 s"
-}
 
 # record NAME LTTNG-CREATE-ARGS...: a kernel session recording $EVENTS, started.
 record() {

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest side of the cluster verdicts of tests/vm-pair/run, for both guests: a frontend on A
+# (192.168.200.1:8080) calling a backend on B (192.168.200.2:8080), both
+# tests/vm/microsvc/app.py with libcrosslat-span, wrk on A at 30 requests/s. Each guest
+# captures with scripts/crosslat-capture (preset all, trackers span and req: every span
+# annotated, crosslat_req following the apps' cgroup for the clocks' alignment) one session
+# per phase into $CROSSLAT_PAIR_DIR/traces/PHASE/ROLE:
+#   base   no fault
+#   delay  netem delay 50 ms on B's NIC (the backend's answers cross the link 50 ms later)
+#   cpu    4 CPU hogs at nice -5 beside the backend on B's CPU 1 (the backend pinned there)
+# A drives the phases; B starts its session and its fault before A records, and stops after.
+SCENARIO_OUT=$CROSSLAT_RESULTS
+. "$(dirname "$0")/../vm/lib.sh"
+# shellcheck source=tests/vm-pair/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+dir=$(cd "$(dirname "$0")" && pwd)
+capture=$dir/../../scripts/crosslat-capture
+app=$dir/../vm/microsvc/app.py
+lua=$dir/../vm/microsvc/traceparent.lua
+spans=$CROSSLAT_TOP/build/ust/libcrosslat-span.so
+traces=$sync_dir/traces
+CGROUP=/sys/fs/cgroup/crosslat-apps
+PORT=8080 DUR=${CROSSLAT_PAIR_PHASE_S:-8} RATE=30 CONNS=4
+PHASES="base delay cpu"
+[ -f "$spans" ] || fail "$spans not built (make ust)"
+command -v wrk >/dev/null || skip "wrk not installed"
+
+# cap ARGS...: crosslat-capture, its output indented; fails the scenario on an error.
+cap() {
+	"$capture" "$@" 2>&1 | indent
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "crosslat-capture $*"
+}
+
+# session PHASE: this guest's session of PHASE, started
+session() {
+	mkdir -p "$traces/$1"
+	cap start --kmod-dir "$KMOD_OUT" --events all --modules span,req \
+		--param span.threshold_us=0 --cgroups "$(stat -c %i $CGROUP)" \
+		--output "$traces/$1/$CROSSLAT_PAIR_ROLE" --name "v-$1"
+}
+
+# app_start NAME ARGS...: a microsvc app in the apps' cgroup, until it listens
+app_start() {
+	local name=$1
+	shift
+	(echo $BASHPID >$CGROUP/cgroup.procs &&
+		exec /usr/bin/python3 "$app" --name "$name" --log "$OUT/$name.jsonl" \
+			--listen "$CROSSLAT_PAIR_ADDR:$PORT" --spans "$spans" "$@") \
+		>"$OUT/$name.log" 2>&1 &
+	for _ in $(seq 100); do
+		ss -Hltn "src $CROSSLAT_PAIR_ADDR:$PORT" | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "$name does not listen: $(tail -n 3 "$OUT/$name.log")"
+}
+
+# load SECONDS NAME: wrk at $RATE requests/s (think time per connection) against the frontend
+load() {
+	MS_WRK_IDS=$OUT/$2.ids MS_WRK_OUT=$OUT/$2.json MS_WRK_THINK_MS=$((CONNS * 1000 / RATE)) \
+		wrk -t 1 -c $CONNS -d "$1s" --timeout 10s -s "$lua" \
+		"http://$CROSSLAT_PAIR_ADDR:$PORT/" >"$OUT/$2.txt" 2>&1 || fail "wrk ($2)"
+	say "$2: $(jq -r '"\(.requests) requests, p50 \(.latency_us.p50 / 1000) ms, p99 \(.latency_us.p99 / 1000) ms"' "$OUT/$2.json")"
+}
+
+mkdir -p $CGROUP
+# the modules and the session daemon first: the apps register with it as they start
+session warmup
+
+side_a() {
+	local p
+	await b-up 120
+	app_start frontend --call "backend=http://$CROSSLAT_PAIR_PEER:$PORT/"
+	load 3 warmup
+	cap stop --name v-warmup
+	for p in $PHASES; do
+		touch "$sync_dir/$p-start"
+		await "$p-ready" 60
+		session "$p"
+		load "$DUR" "$p"
+		cap stop --name "v-$p"
+		touch "$sync_dir/$p-done"
+		await "$p-stopped" 60
+	done
+}
+
+side_b() {
+	local p hogs=()
+	# the backend's CPU time per request (5 ms), on CPU 1 (the CPU hogs' in the cpu phase)
+	app_start backend --work-us 5000
+	taskset -a -p -c 1 "$(pgrep -f -- '--name backend')" >/dev/null || fail "taskset"
+	touch "$sync_dir/b-up"
+	cap stop --name v-warmup
+	for p in $PHASES; do
+		await "$p-start" 120
+		session "$p"
+		case $p in
+		delay) tc qdisc add dev "$CROSSLAT_PAIR_NIC" root netem delay 50ms || fail "netem" ;;
+		cpu)
+			for _ in 1 2 3 4; do
+				nice -n -5 taskset -c 1 sh -c 'while :; do :; done' &
+				hogs+=($!)
+			done ;;
+		esac
+		touch "$sync_dir/$p-ready"
+		await "$p-done" $((DUR + 60))
+		case $p in
+		delay) tc qdisc del dev "$CROSSLAT_PAIR_NIC" root ;;
+		cpu) kill "${hogs[@]}" ;;
+		esac
+		cap stop --name "v-$p"
+		touch "$sync_dir/$p-stopped"
+	done
+}
+
+case ${CROSSLAT_PAIR_ROLE:-} in
+a) side_a ;;
+b) side_b ;;
+*) fail "CROSSLAT_PAIR_ROLE must be a or b" ;;
+esac
+pkill -f "$app" || true
+say "ok: phases $PHASES recorded in $traces"
