@@ -2,12 +2,11 @@
 /*
  * Thread lifetimes of selected tasks: probes on the core tracepoints sched_process_fork
  * (a selected parent's new thread or process; a listed process's child process joins the
- * pid set) and sched_process_exit. Neither tracepoint is exported to modules: both are
- * found by name.
+ * pid set) and sched_process_exit, found by name through crosslat.ko (kernel_tp.h).
  */
+#include <linux/kernel.h>
 #include <linux/sched.h>
-#include <linux/string.h>
-#include <linux/tracepoint.h>
+#include "engine/kernel_tp.h"
 #include "req.h"
 #include "crosslat_req_trace.h"
 
@@ -29,48 +28,17 @@ static void exit_probe(void *data, struct task_struct *p)
 	trace_crosslat_req_exit(p);
 }
 
-static struct {
-	const char *name;
-	void *probe;
-	struct tracepoint *tp;
-} sched_tps[] = {
+static struct crosslat_kernel_tp sched_tps[] = {
 	{ "sched_process_fork", fork_probe },
 	{ "sched_process_exit", exit_probe },
 };
 
-static void tp_lookup(struct tracepoint *tp, void *unused)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sched_tps); i++)
-		if (!strcmp(tp->name, sched_tps[i].name))
-			sched_tps[i].tp = tp;
-}
-
 int req_tp_sched_register(void)
 {
-	unsigned int i;
-	int err = 0;
-
-	for_each_kernel_tracepoint(tp_lookup, NULL);
-	for (i = 0; i < ARRAY_SIZE(sched_tps) && !err; i++)
-		err = sched_tps[i].tp ?
-		      tracepoint_probe_register(sched_tps[i].tp, sched_tps[i].probe, NULL) :
-		      -ENOENT;
-	if (!err)
-		return 0;
-	pr_err("cannot attach to %s: %d\n", sched_tps[i - 1].name, err);
-	for (i--; i-- > 0;)
-		tracepoint_probe_unregister(sched_tps[i].tp, sched_tps[i].probe, NULL);
-	tracepoint_synchronize_unregister();
-	return err;
+	return crosslat_kernel_tp_register(sched_tps, ARRAY_SIZE(sched_tps));
 }
 
 void req_tp_sched_unregister(void)
 {
-	unsigned int i;
-
-	for (i = ARRAY_SIZE(sched_tps); i-- > 0;)
-		tracepoint_probe_unregister(sched_tps[i].tp, sched_tps[i].probe, NULL);
-	tracepoint_synchronize_unregister();
+	crosslat_kernel_tp_unregister(sched_tps, ARRAY_SIZE(sched_tps));
 }

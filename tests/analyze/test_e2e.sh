@@ -537,13 +537,17 @@ truncated_copy() {
 		truncate -s $(($(stat -c %s "$f") / 2)) "$f"
 	done
 }
+# survives_truncated CMD TRACE: CMD on TRACE (truncated) succeeds or fails with a message
+survives_truncated() {
+	local rc=0
+	run "$1" "$2" || rc=$?
+	if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
+		echo "# $1 on a truncated trace: exit $rc, stderr: $(head -c 200 "$err")" >&2
+		bad=1
+	fi
+}
 truncated_copy "$span_fixture" "$tmp/truncated"
-rc=0
-run verdicts "$tmp/truncated" || rc=$?
-if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
-	echo "# verdicts on a truncated trace: exit $rc, stderr: $(head -c 200 "$err")" >&2
-	bad=1
-fi
+survives_truncated verdicts "$tmp/truncated"
 check verdicts_errors "exit statuses or messages of bad verdicts invocations" test $bad = 0
 
 # ---- dags --------------------------------------------------------------------------------
@@ -577,12 +581,7 @@ if ! run dags --json "$fixture" || [ "$(jq length "$out")" != 0 ]; then
 	bad=1
 fi
 truncated_copy "$req_fixture/kernel" "$tmp/req-truncated"
-rc=0
-run dags "$tmp/req-truncated" || rc=$?
-if [ $rc -gt 1 ] || { [ $rc = 1 ] && [ ! -s "$err" ]; }; then
-	echo "# dags on a truncated trace: exit $rc, stderr: $(head -c 200 "$err")" >&2
-	bad=1
-fi
+survives_truncated dags "$tmp/req-truncated"
 check dags_errors "exit statuses or messages of bad dags invocations" test $bad = 0
 
 # ---- valgrind: nothing definitely lost, no invalid access -------------------------------

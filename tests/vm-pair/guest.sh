@@ -55,6 +55,7 @@ record() {
 req_setup() {
 	mkdir -p $CGROUP
 	echo $$ >$CGROUP/cgroup.procs
+	load_engine
 	insmod "$(ko crosslat_req)" cgroups="$(stat -c %i $CGROUP)" || fail "insmod crosslat_req"
 	lttng_start_daemon sched,net
 	insmod "$(ko lttng-probe-crosslat-req)" || fail "insmod lttng-probe-crosslat-req"

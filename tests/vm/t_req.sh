@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# crosslat_req.ko, read through ftrace (events/crosslat/crosslat_req_*), loaded alone:
+# crosslat_req.ko, read through ftrace (events/crosslat/crosslat_req_*), on the engine:
 #
 #   netns clreq (lo up)
 #     req_app.py: main thread = client --- 127.0.0.1:PORT --- server thread (joined)
@@ -67,6 +67,7 @@ ip netns add $NS
 ip -n $NS link set lo up
 mkdir -p $CG
 cgid=$(stat -c %i $CG)
+load_engine
 insmod "$(ko crosslat_req)"
 expect_eq "cgroups at load" "$(cat $P/cgroups)" ""
 expect_eq "pids at load" "$(cat $P/pids)" ""

@@ -44,6 +44,7 @@ lttng_start_daemon sched,x86-exceptions
 overlay_up vxlan
 ms_up
 pids=$(for s in $MS_SERVICES; do ms_app_pid "$s"; done | paste -sd,)
+load_engine
 insmod "$(ko crosslat_req)" pids="$pids" || fail "insmod crosslat_req pids=$pids"
 insmod "$(ko lttng-probe-crosslat-req)" || fail "insmod lttng-probe-crosslat-req"
 ms_load 3s 30/s warmup >/dev/null
