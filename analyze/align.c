@@ -373,7 +373,7 @@ static int align_via(struct crosslat_align *al, const struct sample *s, size_t n
 	struct fit f = { 0 };
 	uint64_t *lat_to = NULL, *lat_from = NULL;
 	size_t i, nt = 0, nf = 0;
-	double drift, offset, bound;
+	double drift, offset, bound, span = 0;
 	int64_t origin = 0;
 	bool have_origin = false;
 	int rc = -ENOMEM;
@@ -395,6 +395,8 @@ static int align_via(struct crosslat_align *al, const struct sample *s, size_t n
 		}
 		r = to_ref(hy, to_x ? s[i].wr_ts : s[i].rd_ts, origin);
 		h = (double)((to_x ? s[i].rd_ts : s[i].wr_ts) - origin);
+		if (r > span)
+			span = r;
 		if (to_x ? fit_add(&f.up, &f.nr_up, &f.cap_up, r, h - r) :
 			   fit_add(&f.lo, &f.nr_lo, &f.cap_lo, r, h - r))
 			goto out;
@@ -409,6 +411,7 @@ static int align_via(struct crosslat_align *al, const struct sample *s, size_t n
 	}
 	fit_solve(&f, &drift, &offset, &bound);
 	hx->origin_ns = origin;
+	hx->span_ns = span;
 	hx->drift_ppm = drift * 1e6;
 	hx->offset_ns = offset;
 	hx->status = bound >= 0 ? CROSSLAT_ALIGN_ALIGNED : CROSSLAT_ALIGN_INCONSISTENT;
@@ -545,6 +548,15 @@ out:
 	free(per_host);
 	free(s);
 	return rc;
+}
+
+void crosslat_align_constant(const struct crosslat_align_host *h, double *shift_ns,
+			     double *bound_ns)
+{
+	double drift = h->drift_ppm * 1e-6;
+
+	*shift_ns = h->offset_ns + drift * h->span_ns / 2;
+	*bound_ns = h->bound_ns + fabs(drift) * h->span_ns / 2;
 }
 
 int64_t crosslat_align_to_ref(const struct crosslat_align *al, uint32_t trace, int64_t ts)

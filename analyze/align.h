@@ -51,6 +51,7 @@ struct crosslat_align_host {
 	/* host time = (1 + drift) * (reference time - origin_ns) + origin_ns + offset_ns */
 	int64_t origin_ns;
 	double offset_ns, drift_ppm, bound_ns;
+	double span_ns;		/* reference time from origin_ns to its last pair */
 	/* one-way latency (read - write, reference time) of its pairs with `via`, medians */
 	double lat_to_ns, lat_from_ns;
 };
@@ -95,6 +96,14 @@ int crosslat_align_add(struct crosslat_align *al, const struct crosslat_record *
  */
 int crosslat_align_finish(struct crosslat_align *al, const struct crosslat_trace_info *traces,
 			  size_t nr_traces);
+
+/*
+ * One constant for an aligned host's clock: *shift_ns, its time minus the reference's in the
+ * middle of its pairs, and *bound_ns, the error of that constant anywhere among its pairs
+ * (the fit's bound, plus the drift over half their span).
+ */
+void crosslat_align_constant(const struct crosslat_align_host *h, double *shift_ns,
+			     double *bound_ns);
 
 /* A time of trace `trace` in the reference host's clock (itself when not aligned). */
 int64_t crosslat_align_to_ref(const struct crosslat_align *al, uint32_t trace, int64_t ts);

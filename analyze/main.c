@@ -23,6 +23,7 @@
 #include "kallsyms.h"
 #include "maps.h"
 #include "otlp.h"
+#include "pods.h"
 #include "record.h"
 #include "report.h"
 #include "reqdag.h"
@@ -87,6 +88,7 @@ enum {
 	NEED_HOPS	= 1 << 5,
 	NEED_REQS	= 1 << 6,
 	NEED_ALIGN	= 1 << 7,
+	NEED_SOCKS	= 1 << 8,
 };
 
 struct analyze_opts {
@@ -123,11 +125,13 @@ struct analysis {
 	struct crosslat_hops hops;	/* crosslat_pkt_hop latencies per hop */
 	struct crosslat_reqdag reqs;	/* request DAGs (crosslat_req events) */
 	struct crosslat_align align;	/* host clocks (crosslat_req writes read elsewhere) */
+	struct crosslat_pod_socks socks;	/* sockets crosslat_req saw (pod flows in use) */
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
 	struct crosslat_bt_source *src;
 	const int64_t *shift_ns;	/* --align: per trace, to the reference clock; or NULL */
+	double align_bound_ns;		/* --align: the error of those shifts, at most */
 	const struct crosslat_trace_info *traces;
 	size_t nr_traces;
 	uint64_t events;
@@ -193,7 +197,7 @@ static const struct subcmd subcmds[] = {
 	{ "verdicts", "[--json] [--baseline TRACE] [--slow-ms N] [--limit N] [--align] TRACE...",
 	  "slow requests: latency split into sender host, network, receiver host; culprits",
 	  OPT_JSON | OPT_BASELINE | OPT_SLOW | OPT_LIMIT | OPT_ALIGN,
-	  NEED_SPANS | NEED_SCHED | NEED_HOPS,
+	  NEED_SPANS | NEED_SCHED | NEED_HOPS | NEED_MAPS | NEED_SOCKS,
 	  print_verdicts,
 	  NULL, 0 },
 	{ "report", "-o FILE [--baseline TRACE] [--slow-ms N] [--align] TRACE...",
@@ -410,7 +414,12 @@ static void usage(FILE *f)
 		"  runqueue parts; without it their time is app or net. With --align (traces of\n"
 		"  several hosts, with crosslat_req events to align them by), the traces are read\n"
 		"  twice as for dags --align, and a request's spans are grouped by trace id\n"
-		"  across hosts.\n"
+		"  across hosts. Each culprit names its pods: the network namespaces its\n"
+		"  service's spans ran in, per host, with the address, cgroup and process that\n"
+		"  crosslat_map's mappings give them (record crosslat_map_*); a call's culprit\n"
+		"  also its pod flows, the inner tuples one host encapsulated from the caller's\n"
+		"  pod and the other decapsulated into the callee's, with the underlay tuple\n"
+		"  each used, only those crosslat_req saw a socket of when it saw the pod's.\n"
 		"\n"
 		"  report writes the verdicts as one HTML file that needs nothing else to be read\n"
 		"  (inline CSS and SVG, no script, no link): the run's culprits, the facts\n"
@@ -480,11 +489,16 @@ static void usage(FILE *f)
 		"    lat_from_ns (null when not aligned; 0 offset for the reference)}], links:\n"
 		"    [{from, to, port, pairs, min_ns, p50_ns, p90_ns}]}\n"
 		"  verdicts: {requests, slow, named (slow with a culprit), threshold_ns, floor_ns,\n"
-		"    orphan_roots, baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
+		"    orphan_roots, align_bound_ns (--align), baseline: {trace, requests, p50_ns, p90_ns, p99_ns}, culprits\n"
 		"    (the run's: groups), groups: [{domain (\"sender host\", \"network\",\n"
 		"    \"receiver host\", \"none\"), kind (\"net\", \"send\", \"runq\", \"app\",\n"
 		"    \"recv\"),\n"
-		"    service, peer, requests, excess_ns, latency_ns (sums), culprit}],\n"
+		"    service, peer, requests, excess_ns, latency_ns (sums), culprit, pods:\n"
+		"    {service: [POD], service_more, peer: [POD], peer_more, flows: [{caller_host,\n"
+		"    callee_host: {netns_inum, hostname, tunnel, vni, outer: TUPLE}, inner:\n"
+		"    TUPLE}], flows_more, flows_checked (by crosslat_req sockets), flows_unused}\n"
+		"    (domain not none); POD: {netns, spans, hostname, addr, cgroup_id, pid,\n"
+		"    comm}}],\n"
 		"    slow_requests: [{trace_id, span_id, hostname, service, name, start_ns,\n"
 		"    latency_ns, excess_ns, spans, slow, domain, culprit (a part or null),\n"
 		"    domain_excess_ns: {DOMAIN: ns}, parts: [{kind, domain, service, peer, ns,\n"
@@ -616,46 +630,22 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	struct analysis *a = arg;
 	int rc;
 
-	if (a->needs & NEED_SUMMARY) {
-		rc = crosslat_summary_add(&a->summary, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_FLOWS) {
-		rc = crosslat_flows_add(&a->flows, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_MAPS) {
-		rc = crosslat_maps_add(&a->maps, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_SPANS) {
-		rc = crosslat_spans_add(&a->spans, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_SCHED) {
-		rc = crosslat_sched_add(&a->sched, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_HOPS) {
-		rc = crosslat_hops_add(&a->hops, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_REQS) {
-		rc = crosslat_reqdag_add(&a->reqs, r);
-		if (rc < 0)
-			return rc;
-	}
-	if (a->needs & NEED_ALIGN) {
-		rc = crosslat_align_add(&a->align, r);
-		if (rc < 0)
-			return rc;
-	}
+	/* each table the command needs takes r (a negative return is an error) */
+#define FEED(need, add, table)						\
+	do {								\
+		if ((a->needs & (need)) && (rc = add(&a->table, r)) < 0)	\
+			return rc;					\
+	} while (0)
+	FEED(NEED_SUMMARY, crosslat_summary_add, summary);
+	FEED(NEED_FLOWS, crosslat_flows_add, flows);
+	FEED(NEED_MAPS, crosslat_maps_add, maps);
+	FEED(NEED_SPANS, crosslat_spans_add, spans);
+	FEED(NEED_SCHED, crosslat_sched_add, sched);
+	FEED(NEED_HOPS, crosslat_hops_add, hops);
+	FEED(NEED_REQS, crosslat_reqdag_add, reqs);
+	FEED(NEED_ALIGN, crosslat_align_add, align);
+	FEED(NEED_SOCKS, crosslat_pod_socks_add, socks);
+#undef FEED
 	if (!(++a->events & 0xffff) && a->progress)
 		progress_show(a, r);
 	return 0;
@@ -1656,6 +1646,16 @@ static int print_align(const struct analysis *a, const struct analyze_opts *opts
 
 /* ---- verdicts --------------------------------------------------------------------------- */
 
+/* With --align, no verdict finer than the clocks' alignment (of the traces or baseline). */
+static uint64_t align_floor(const struct analysis *a)
+{
+	double b = a->align_bound_ns;
+
+	if (a->baseline && a->baseline->align_bound_ns > b)
+		b = a->baseline->align_bound_ns;
+	return (uint64_t)ceil(b);
+}
+
 static void json_part(const struct crosslat_part *pt)
 {
 	printf("{\"kind\":\"%s\",\"domain\":\"%s\"", crosslat_part_names[pt->kind],
@@ -1667,7 +1667,87 @@ static void json_part(const struct crosslat_part *pt)
 	putchar('}');
 }
 
-static void json_group(const struct crosslat_verdict_group *g)
+/* The pods of a culprit: its service's, a call's peer's, and the pod flows between them. */
+struct culprit_pods {
+	struct crosslat_pod_set service, peer;
+	struct crosslat_pod_flows flows;
+};
+
+static void culprit_pods(const struct analysis *a, const struct crosslat_verdict_group *g,
+			 struct culprit_pods *cp)
+{
+	crosslat_pods_of(&cp->service, &a->spans, &a->maps, g->service);
+	crosslat_pods_of(&cp->peer, &a->spans, &a->maps, g->peer);
+	crosslat_pod_flows(&cp->flows, &a->maps, &a->socks, &cp->service, &cp->peer);
+}
+
+static const char *trace_host(const struct analysis *a, uint32_t i)
+{
+	return i < a->nr_traces ? a->traces[i].hostname : NULL;
+}
+
+/* "KEY":[pods],"KEY_more":N, after a comma unless first */
+static void json_pods(const struct analysis *a, const char *key, const struct crosslat_pod_set *ps,
+		      bool first)
+{
+	char buf[64];
+	uint32_t i;
+
+	printf("%s\"%s\":[", first ? "" : ",", key);
+	for (i = 0; i < ps->nr; i++) {
+		const struct crosslat_pod *p = &ps->pods[i];
+
+		printf("%s{\"netns\":%" PRIu64 ",\"spans\":%u", i ? "," : "", p->netns, p->spans);
+		json_opt_str("hostname", trace_host(a, p->trace));
+		json_opt_str("addr", p->family ? crosslat_fmt_addr(buf, sizeof(buf), p->family,
+								    p->addr) : NULL);
+		json_opt_u64("cgroup_id", p->mapped, p->cgroup_id);
+		json_opt_u64("pid", p->mapped && p->pid, p->pid);
+		json_opt_str("comm", p->mapped && p->pid ? p->comm : NULL);
+		putchar('}');
+	}
+	printf("],\"%s_more\":%u", key, ps->more);
+}
+
+/* "KEY":{the host and underlay of one end of a pod flow}, after a comma unless first */
+static void json_pod_flow_end(const struct analysis *a, const char *key,
+			      const struct crosslat_mapping *m, bool first)
+{
+	const char *tunnel = m->present & CROSSLAT_MAP_OUTER ? tunnel_name(m->tunnel) : NULL;
+
+	printf("%s\"%s\":{\"netns_inum\":%" PRIu32, first ? "" : ",", key, m->netns_inum);
+	json_opt_str("hostname", trace_host(a, m->key.trace));
+	json_opt_str("tunnel", tunnel);
+	json_opt_u64("vni", tunnel && m->tunnel != 3, m->vni);
+	if (tunnel)
+		print_tuple_json("outer", &m->outer);
+	putchar('}');
+}
+
+static void json_culprit_pods(const struct analysis *a, const struct crosslat_verdict_group *g)
+{
+	struct culprit_pods cp;
+	uint32_t i;
+
+	culprit_pods(a, g, &cp);
+	fputs(",\"pods\":{", stdout);
+	json_pods(a, "service", &cp.service, true);
+	json_pods(a, "peer", &cp.peer, false);
+	fputs(",\"flows\":[", stdout);
+	for (i = 0; i < cp.flows.nr; i++) {
+		const struct crosslat_pod_flow *f = &cp.flows.v[i];
+
+		fputs(i ? ",{" : "{", stdout);
+		json_pod_flow_end(a, "caller_host", f->out, true);
+		json_pod_flow_end(a, "callee_host", f->in, false);
+		print_tuple_json("inner", &f->inner);
+		putchar('}');
+	}
+	printf("],\"flows_more\":%u,\"flows_checked\":%s,\"flows_unused\":%u}", cp.flows.more,
+	       cp.flows.checked ? "true" : "false", cp.flows.unused);
+}
+
+static void json_group(const struct analysis *a, const struct crosslat_verdict_group *g)
 {
 	printf("{\"domain\":\"%s\"", crosslat_domain_names[g->domain]);
 	if (g->domain != CROSSLAT_DOMAIN_NONE) {
@@ -1676,8 +1756,11 @@ static void json_group(const struct crosslat_verdict_group *g)
 		json_opt_str("peer", g->peer);
 	}
 	printf(",\"requests\":%u,\"excess_ns\":%" PRIu64 ",\"latency_ns\":%" PRIu64
-	       ",\"culprit\":%s}", g->requests, g->excess_ns, g->latency_ns,
+	       ",\"culprit\":%s", g->requests, g->excess_ns, g->latency_ns,
 	       g->culprit ? "true" : "false");
+	if (g->domain != CROSSLAT_DOMAIN_NONE)
+		json_culprit_pods(a, g);
+	putchar('}');
 }
 
 static void json_request(const struct analysis *a, const struct crosslat_request *r)
@@ -1725,6 +1808,8 @@ static void verdicts_json(const struct analysis *a, const struct crosslat_verdic
 	printf("{\"requests\":%zu,\"slow\":%zu,\"named\":%zu,\"threshold_ns\":%" PRIu64
 	       ",\"floor_ns\":%" PRIu64 ",\"orphan_roots\":%" PRIu64, v->nr, v->nr_slow,
 	       v->nr_named, v->threshold_ns, v->floor_ns, v->orphans);
+	if (opts->align)
+		printf(",\"align_bound_ns\":%" PRIu64, align_floor(a));
 	printf(",\"baseline\":{\"trace\":");
 	if (opts->baseline)
 		crosslat_json_str(stdout, opts->baseline);
@@ -1738,13 +1823,13 @@ static void verdicts_json(const struct analysis *a, const struct crosslat_verdic
 			continue;
 		if (n++)
 			putchar(',');
-		json_group(&v->groups[i]);
+		json_group(a, &v->groups[i]);
 	}
 	fputs("],\"groups\":[", stdout);
 	for (i = 0; i < v->nr_groups; i++) {
 		if (i)
 			putchar(',');
-		json_group(&v->groups[i]);
+		json_group(a, &v->groups[i]);
 	}
 	fputs("],\"slow_requests\":[", stdout);
 	for (i = 0, n = 0; i < v->nr && (!opts->limit || n < opts->limit); i++) {
@@ -1755,6 +1840,84 @@ static void verdicts_json(const struct analysis *a, const struct crosslat_verdic
 		json_request(a, &v->req[i]);
 	}
 	fputs("]}\n", stdout);
+}
+
+/* "crosslat-b netns 4026532301 10.244.2.2 python3[345] cgroup 1234" */
+static const char *fmt_pod(char *buf, size_t len, const struct analysis *a,
+			   const struct crosslat_pod *p)
+{
+	const char *host = trace_host(a, p->trace);
+	char addr[48] = "", proc[40] = "", cg[40] = "";
+
+	if (p->family) {
+		addr[0] = ' ';
+		crosslat_fmt_addr(addr + 1, sizeof(addr) - 1, p->family, p->addr);
+	}
+	if (p->mapped && p->pid)
+		snprintf(proc, sizeof(proc), " %s[%u]", p->comm, p->pid);
+	if (p->mapped && p->cgroup_id)
+		snprintf(cg, sizeof(cg), " cgroup %" PRIu64, p->cgroup_id);
+	snprintf(buf, len, "%s netns %" PRIu64 "%s%s%s", host ? host : "?", p->netns, addr, proc,
+		 cg);
+	return buf;
+}
+
+/* "crosslat-a udp/192.168.200.1:50123>192.168.200.2:4789 vxlan 42" */
+static const char *fmt_pod_flow_end(char *buf, size_t len, const struct analysis *a,
+				    const struct crosslat_mapping *m)
+{
+	const char *host = trace_host(a, m->key.trace);
+	char t[128] = "-";
+
+	if (m->present & CROSSLAT_MAP_OUTER)
+		fmt_tuple(t, sizeof(t), &m->outer);
+	if ((m->present & CROSSLAT_MAP_OUTER) && m->tunnel != 3)
+		snprintf(buf, len, "%s %s %s %u", host ? host : "?", t, tunnel_name(m->tunnel),
+			 m->vni);
+	else
+		snprintf(buf, len, "%s %s", host ? host : "?", t);
+	return buf;
+}
+
+static void text_pods(const struct analysis *a, const char *service,
+		      const struct crosslat_pod_set *ps)
+{
+	char buf[192];
+	uint32_t i;
+
+	if (!ps->nr)
+		return;
+	printf("  pods of %s:", service);
+	for (i = 0; i < ps->nr; i++)
+		printf("%s %s", i ? ";" : "", fmt_pod(buf, sizeof(buf), a, &ps->pods[i]));
+	if (ps->more)
+		printf(" (and %u more)", ps->more);
+	putchar('\n');
+}
+
+/* Under a culprit's verdict line: the pods it names, and a call's pod flows. */
+static void text_culprit_pods(const struct analysis *a, const struct crosslat_verdict_group *g)
+{
+	char t[128], out[192], in[192];
+	struct culprit_pods cp;
+	uint32_t i;
+
+	culprit_pods(a, g, &cp);
+	text_pods(a, g->service, &cp.service);
+	if (g->peer)
+		text_pods(a, g->peer, &cp.peer);
+	for (i = 0; i < cp.flows.nr; i++) {
+		const struct crosslat_pod_flow *f = &cp.flows.v[i];
+
+		printf("  pod flow %s: out of %s, into %s\n", fmt_tuple(t, sizeof(t), &f->inner),
+		       fmt_pod_flow_end(out, sizeof(out), a, f->out),
+		       fmt_pod_flow_end(in, sizeof(in), a, f->in));
+	}
+	if (cp.flows.more)
+		printf("  (and %u more pod flows)\n", cp.flows.more);
+	if (cp.flows.unused)
+		printf("  (%u more mapped between these pods without a socket in these traces)\n",
+		       cp.flows.unused);
 }
 
 static void verdicts_text(const struct analysis *a, const struct crosslat_verdicts *v,
@@ -1781,18 +1944,22 @@ static void verdicts_text(const struct analysis *a, const struct crosslat_verdic
 	printf("slow (above %s ms): %zu, %zu with a culprit (its domain holds half the excess, at least %s ms)\n",
 	       crosslat_fmt_ms(b1, sizeof(b1), v->threshold_ns), v->nr_slow, v->nr_named,
 	       crosslat_fmt_ms(b3, sizeof(b3), v->floor_ns));
+	if (opts->align)
+		printf("clocks aligned within %s ms (no culprit on less)\n",
+		       crosslat_fmt_ms(b1, sizeof(b1), align_floor(a)));
 	if (!v->nr_culprits) {
 		printf("verdict: no culprit\n");
 	} else {
 		for (i = 0; i < v->nr_groups; i++) {
 			const struct crosslat_verdict_group *g = &v->groups[i];
 
-			if (g->culprit)
-				printf("verdict: %s: %s, %u of %zu slow requests\n",
-				       crosslat_domain_names[g->domain],
-				       crosslat_fmt_culprit(buf, sizeof(buf), g->kind, g->service,
-							    g->peer),
-				       g->requests, v->nr_slow);
+			if (!g->culprit)
+				continue;
+			printf("verdict: %s: %s, %u of %zu slow requests\n",
+			       crosslat_domain_names[g->domain],
+			       crosslat_fmt_culprit(buf, sizeof(buf), g->kind, g->service, g->peer),
+			       g->requests, v->nr_slow);
+			text_culprit_pods(a, g);
 		}
 	}
 	if (!v->nr_slow)
@@ -1860,6 +2027,7 @@ static int print_verdicts(const struct analysis *a, const struct analyze_opts *o
 		.hops = &a->hops,
 		.base_hops = a->baseline ? &a->baseline->hops : &a->hops,
 		.across_hosts = opts->align,
+		.min_floor_ns = align_floor(a),
 	};
 	struct crosslat_verdicts v;
 
@@ -1889,6 +2057,7 @@ static int print_report(const struct analysis *a, const struct analyze_opts *opt
 		.hops = &a->hops,
 		.base_hops = a->baseline ? &a->baseline->hops : &a->hops,
 		.across_hosts = opts->align,
+		.min_floor_ns = align_floor(a),
 	};
 	struct crosslat_verdict_params base_params = {
 		.sched = params.base_sched,
@@ -1896,6 +2065,7 @@ static int print_report(const struct analysis *a, const struct analyze_opts *opt
 		.hops = params.base_hops,
 		.base_hops = params.base_hops,
 		.across_hosts = opts->align,
+		.min_floor_ns = align_floor(a),
 	};
 	struct crosslat_verdicts v, bv;
 	struct crosslat_report rep = {
@@ -2006,6 +2176,7 @@ static void analysis_init(struct analysis *a, unsigned int needs)
 	crosslat_hops_init(&a->hops);
 	crosslat_reqdag_init(&a->reqs);
 	crosslat_align_init(&a->align);
+	crosslat_pod_socks_init(&a->socks);
 	a->progress = isatty(STDERR_FILENO);
 }
 
@@ -2018,6 +2189,7 @@ static void analysis_uninit(struct analysis *a)
 	crosslat_hops_uninit(&a->hops);
 	crosslat_reqdag_uninit(&a->reqs);
 	crosslat_align_uninit(&a->align);
+	crosslat_pod_socks_uninit(&a->socks);
 	crosslat_maps_uninit(&a->maps);
 	crosslat_flows_uninit(&a->flows);
 	crosslat_summary_uninit(&a->summary);
@@ -2074,7 +2246,11 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
  * reference clock (its offset at the alignment's origin; the drift is left). 0, or -1 after
  * saying why.
  */
-static int align_first(char **paths, int npaths, int64_t **shift)
+/*
+ * --align: reads paths once for the clocks; *shift gets each trace's constant to the
+ * reference clock, *bound_ns the largest error of those constants (0 with one host).
+ */
+static int align_first(char **paths, int npaths, int64_t **shift, double *bound_ns)
 {
 	struct analysis pre;
 	size_t i;
@@ -2093,9 +2269,14 @@ static int align_first(char **paths, int npaths, int64_t **shift)
 		const struct crosslat_align_host *h = &pre.align.host[pre.align.host_of[i]];
 		char hb[CROSSLAT_CELL_MAX];
 
-		if (h->status == CROSSLAT_ALIGN_ALIGNED)
-			(*shift)[i] = -(int64_t)llround(h->offset_ns);
-		else if (h->status != CROSSLAT_ALIGN_REFERENCE)
+		if (h->status == CROSSLAT_ALIGN_ALIGNED) {
+			double c, b;
+
+			crosslat_align_constant(h, &c, &b);
+			(*shift)[i] = -(int64_t)llround(c);
+			if (b > *bound_ns)
+				*bound_ns = b;
+		} else if (h->status != CROSSLAT_ALIGN_REFERENCE)
 			fprintf(stderr, PROG ": warning: --align: host %s is %s: its times are its own clock's\n",
 				align_host_label(&pre.align, (int32_t)pre.align.host_of[i], hb,
 						 sizeof(hb)),
@@ -2129,14 +2310,14 @@ static int analyze(const struct subcmd *cmd, char **paths, int npaths,
 	if (opts->baseline) {
 		char *bp[] = { (char *)opts->baseline };
 
-		if (opts->align && align_first(bp, 1, &base_shift))
+		if (opts->align && align_first(bp, 1, &base_shift, &base.align_bound_ns))
 			goto cleanup;
 		base.shift_ns = base_shift;
 		if (analysis_read(&base, bp, 1))
 			goto cleanup;
 		a.baseline = &base;
 	}
-	if (opts->align && align_first(paths, npaths, &shift))
+	if (opts->align && align_first(paths, npaths, &shift, &a.align_bound_ns))
 		goto cleanup;
 	a.shift_ns = shift;
 	if (analysis_read(&a, paths, npaths))

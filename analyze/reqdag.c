@@ -577,6 +577,18 @@ static int sock_fields(const struct crosslat_record *r, struct sock_ev *e, bool 
 	return 0;
 }
 
+int crosslat_reqdag_socket(const struct crosslat_record *r, struct crosslat_rq_tuple *t)
+{
+	struct sock_ev ev;
+
+	if (!r->name || strncmp(r->name, CROSSLAT_EV_REQ_PREFIX,
+				sizeof(CROSSLAT_EV_REQ_PREFIX) - 1) ||
+	    sock_fields(r, &ev, false))
+		return -EINVAL;
+	*t = ev.t;
+	return 0;
+}
+
 enum sock_op { OP_SEND, OP_RECV, OP_ACCEPT, OP_CONNECT, OP_CLOSE };
 
 static int on_sock(struct crosslat_reqdag *d, const struct crosslat_record *r,

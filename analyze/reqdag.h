@@ -150,6 +150,12 @@ void crosslat_reqdag_uninit(struct crosslat_reqdag *d);
  */
 int crosslat_reqdag_add(struct crosslat_reqdag *d, const struct crosslat_record *r);
 
+/*
+ * The socket of a crosslat_req socket event (send, recv, accept, connect, close) into *t:
+ * 0, or -EINVAL for another or a malformed event.
+ */
+int crosslat_reqdag_socket(const struct crosslat_record *r, struct crosslat_rq_tuple *t);
+
 /* Ends the model once every record is in: links each request's states. 0 or -ENOMEM. */
 int crosslat_reqdag_finish(struct crosslat_reqdag *d);
 

@@ -878,6 +878,8 @@ int crosslat_verdicts_build(struct crosslat_verdicts *v, const struct crosslat_s
 		      (v->threshold_ns > v->base_p50_ns ? (v->threshold_ns - v->base_p50_ns) / 4 : 0);
 	if (!(params && params->floor_ns) && v->floor_ns < 1000000)
 		v->floor_ns = 1000000;
+	if (params && v->floor_ns < params->min_floor_ns)
+		v->floor_ns = params->min_floor_ns;
 
 	for (i = 0; i < f.nr; i++) {
 		struct crosslat_request *req;

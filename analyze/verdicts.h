@@ -97,6 +97,11 @@ struct crosslat_verdict_params {
 	uint64_t slow_ns;	/* slow above this latency; 0: the default (see below) */
 	uint64_t floor_ns;	/* least excess named a culprit; 0: the default */
 	/*
+	 * the floor is at least this: the error bound of the clocks' alignment when spans
+	 * of several hosts are compared (across_hosts), so that no verdict rests on less
+	 */
+	uint64_t min_floor_ns;
+	/*
 	 * The runqueue waits per pod of the judged traces and of the baseline's (finished),
 	 * or NULL. With them, a call's time is also split by its pods' waits: while the call
 	 * was on its way (outside the callee's span), the time some task of the callee's pod

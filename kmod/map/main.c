@@ -34,6 +34,35 @@ struct crosslat_flow_table *crosslat_map_table;
 struct crosslat_encap_ports crosslat_map_ports;
 struct map_counters __percpu *crosslat_map_counters;
 
+/* The table may be walked (set between init and exit, under the module's param lock). */
+static bool statedump_ready;
+
+/*
+ * Writing 1 emits crosslat_map_add for every mapping in the table (as LTTng's own statedump
+ * does for processes and files): a session started after a long-lived connection's first
+ * packets gets its mapping. The write returns once all are emitted. Setters run under
+ * kernel_param_lock(THIS_MODULE), which exit takes before the table goes.
+ */
+static int statedump_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	bool v;
+
+	if (kstrtobool(val, &v) || !v)
+		return -EINVAL;
+	if (!statedump_ready)
+		return -EAGAIN;
+	n = map_statedump();
+	pr_debug("statedump: %u mappings\n", n);
+	return 0;
+}
+
+static const struct kernel_param_ops statedump_ops = {
+	.set = statedump_set,
+};
+module_param_cb(statedump, &statedump_ops, NULL, 0200);
+MODULE_PARM_DESC(statedump, "write 1: crosslat_map_add (reason 3) for every mapping kept");
+
 static int ports_setup(void)
 {
 	int i;
@@ -89,6 +118,9 @@ static int __init crosslat_map_init(void)
 		goto err_netlink;
 	pr_info("mapping up to %u inner flows (%zu bytes of state each)\n", max_entries,
 		sizeof(struct crosslat_flow) + sizeof(struct map_val));
+	kernel_param_lock(THIS_MODULE);
+	statedump_ready = true;
+	kernel_param_unlock(THIS_MODULE);
 	return 0;
 
 err_netlink:
@@ -104,6 +136,10 @@ err_counters:
 
 static void __exit crosslat_map_exit(void)
 {
+	/* A statedump under way ends first; none starts after. */
+	kernel_param_lock(THIS_MODULE);
+	statedump_ready = false;
+	kernel_param_unlock(THIS_MODULE);
 	/* No new packets, then no netlink users. */
 	map_hooks_exit();
 	map_netlink_exit();

@@ -105,7 +105,12 @@ unsigned int map_hooks_netns(void);
 int map_netlink_init(void);
 void map_netlink_exit(void);
 
-/* report.c: crosslat_map_del for every entry leaving the table. */
+/*
+ * report.c: map_on_evict, crosslat_map_del for every entry leaving the table;
+ * map_statedump, crosslat_map_add (reason STATEDUMP) for every entry in it, so that a
+ * trace started after a flow's first packets still has its mapping. Returns how many.
+ */
 void map_on_evict(struct crosslat_flow_table *t, struct crosslat_flow *f, void *priv);
+unsigned int map_statedump(void);
 
 #endif /* _CROSSLAT_MAP_H */

@@ -32,6 +32,7 @@ enum crosslat_map_add_reason {
 	CROSSLAT_MAP_ADD_NEW = 0,	/* first packet of the inner flow in this namespace */
 	CROSSLAT_MAP_ADD_CHANGED = 1,	/* the outer tuple or VNI changed */
 	CROSSLAT_MAP_ADD_POD = 2,	/* the pod became known after the first packet */
+	CROSSLAT_MAP_ADD_STATEDUMP = 3,	/* an existing mapping, on a statedump request */
 };
 
 /*

@@ -63,20 +63,44 @@ void map_packet_finish(struct crosslat_flow *f, struct map_val *v, const struct 
 		trace_crosslat_map_add(&r, reason);
 }
 
-void map_on_evict(struct crosslat_flow_table *t, struct crosslat_flow *f, void *priv)
+/* A snapshot of f under its lock into r; false while f is not set up yet. */
+static bool map_snapshot(struct crosslat_flow *f, struct crosslat_map_report *r)
 {
 	const struct map_val *v = (const struct map_val *)f->data;
-	struct crosslat_map_report r;
 	bool inited;
 
-	if (!trace_crosslat_map_del_enabled())
-		return;
-	/* Packets may still reach f on other CPUs until the RCU grace period: lock it. */
+	/* Packets may still reach f on other CPUs: lock it. */
 	spin_lock_bh(&f->lock);
 	inited = v->inited;
 	if (inited)
-		map_report_fill(f, v, &r);
+		map_report_fill(f, v, r);
 	spin_unlock_bh(&f->lock);
-	if (inited)
+	return inited;
+}
+
+void map_on_evict(struct crosslat_flow_table *t, struct crosslat_flow *f, void *priv)
+{
+	struct crosslat_map_report r;
+
+	if (trace_crosslat_map_del_enabled() && map_snapshot(f, &r))
 		trace_crosslat_map_del(&r);
+}
+
+static void statedump_one(struct crosslat_flow *f, void *arg)
+{
+	struct crosslat_map_report r;
+
+	if (map_snapshot(f, &r)) {
+		trace_crosslat_map_add(&r, CROSSLAT_MAP_ADD_STATEDUMP);
+		(*(unsigned int *)arg)++;
+	}
+}
+
+unsigned int map_statedump(void)
+{
+	unsigned int n = 0;
+
+	if (trace_crosslat_map_add_enabled())
+		crosslat_flow_table_for_each(crosslat_map_table, statedump_one, &n);
+	return n;
 }

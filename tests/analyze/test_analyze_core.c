@@ -22,6 +22,7 @@
 #include "kallsyms.h"
 #include "maps.h"
 #include "otlp.h"
+#include "pods.h"
 #include "record.h"
 #include "align.h"
 #include "report.h"
@@ -945,6 +946,193 @@ static void test_maps_malformed(void)
 }
 
 /* ---- format ----------------------------------------------------------------------------- */
+
+/* ---- pods ------------------------------------------------------------------------------ */
+
+/* A tunnel mapping of trace, dir, inner 10.0.0.S:SPORT > 10.0.0.D:DPORT, pod netns (0: none). */
+static void pod_map(struct crosslat_maps *mt, uint32_t trace, uint8_t dir, uint8_t s,
+		    uint16_t sport, uint8_t d, uint16_t dport, uint64_t netns, uint32_t pid,
+		    uint64_t cgroup)
+{
+	struct fake_event ev;
+	uint8_t a[16];
+
+	map_base(&ev, CROSSLAT_EV_MAP_ADD, 10, sport);
+	ev.r.trace = trace;
+	fe_u64(&ev, "netns_cookie", 50 + trace);
+	fe_u64(&ev, "dir", dir);
+	v4(a, s);
+	fe_bytes(&ev, "in_saddr", a, 16);
+	v4(a, d);
+	fe_bytes(&ev, "in_daddr", a, 16);
+	fe_u64(&ev, "in_dport", dport);
+	fe_u64(&ev, "pod_netns_cookie", netns ? netns + 1000 : 0);
+	fe_u64(&ev, "pod_netns_inum", netns);
+	fe_u64(&ev, "pod_cgroup_id", cgroup);
+	fe_u64(&ev, "pod_pid", pid);
+	fe_str(&ev, "pod_comm", pid ? "python3" : "");
+	CHECK_INT_EQ(crosslat_maps_add(mt, &ev.r), 1);
+}
+
+/* A crosslat_req_send of trace's socket 10.0.0.L:LPORT > 10.0.0.R:RPORT in netns. */
+static const struct crosslat_record *req_sock(struct fake_event *ev, uint32_t trace,
+					      uint64_t netns, uint8_t l, uint16_t lport,
+					      uint8_t r, uint16_t rport)
+{
+	uint8_t a[16] = { 10, 0, 0, 0 };	/* crosslat_req: IPv4 in the first 4 bytes */
+
+	fe_new(ev, "crosslat_req_send", 100, trace);
+	fe_s64(ev, "tid", 7);
+	fe_s64(ev, "pid", 7);
+	fe_u64(ev, "netns", netns);
+	fe_u64(ev, "family", 4);
+	a[3] = l;
+	fe_bytes(ev, "laddr", a, 16);
+	a[3] = r;
+	fe_bytes(ev, "raddr", a, 16);
+	fe_u64(ev, "lport", lport);
+	fe_u64(ev, "rport", rport);
+	fe_u64(ev, "seq", 1);
+	fe_u64(ev, "bytes", 10);
+	return &ev->r;
+}
+
+/*
+ * A frontend pod on host 0 (netns 100) calling backend pods on host 1 (200, and 201 with
+ * fewer spans): the pods' addresses and processes from the mappings at their ends, and the
+ * one pod flow encapsulated by host 0 with the frontend at its end and decapsulated by host
+ * 1 with a backend at its end (and back: its answers); flows to other pods, or reaching
+ * another pod, are not.
+ */
+static void test_pods(void)
+{
+	static const struct {
+		const char *service;
+		uint32_t trace;
+		uint64_t netns;
+	} sv[] = {
+		{ "frontend", 0, 100 }, { "frontend", 0, 100 }, { "frontend", 0, 100 },
+		{ "frontend", 0, 0 }, { "backend", 1, 201 }, { "backend", 1, 200 },
+		{ "backend", 1, 200 }, { "many", 0, 1 }, { "many", 0, 2 }, { "many", 0, 3 },
+		{ "many", 0, 4 }, { "many", 0, 5 }, { "many", 1, 1 },
+	};
+	struct crosslat_span spv[ARRAY_SIZE(sv)];
+	struct crosslat_pod_set fe, be, many;
+	struct crosslat_pod_socks socks;
+	struct fake_event ev;
+	struct crosslat_spans sp;
+	struct crosslat_pod_flows pf;
+	struct crosslat_maps mt;
+	char buf[64];
+	size_t i;
+
+	memset(&sp, 0, sizeof(sp));
+	memset(spv, 0, sizeof(spv));
+	for (i = 0; i < ARRAY_SIZE(sv); i++) {
+		spv[i].present = CROSSLAT_SPAN_KERNEL;
+		spv[i].ktrace = sv[i].trace;
+		spv[i].netns = sv[i].netns;
+		snprintf(spv[i].service, sizeof(spv[i].service), "%s", sv[i].service);
+	}
+	sp.v = spv;
+	sp.nr = ARRAY_SIZE(spv);
+	crosslat_maps_init(&mt);
+	pod_map(&mt, 0, 1, 1, 40000, 2, 8080, 100, 11, 5);	/* the call, out of host 0 */
+	pod_map(&mt, 1, 2, 1, 40000, 2, 8080, 200, 0, 6);	/* into host 1 (SYN-ACK: no pid) */
+	pod_map(&mt, 1, 1, 2, 8080, 1, 40000, 200, 22, 6);	/* the answers */
+	pod_map(&mt, 0, 2, 2, 8080, 1, 40000, 100, 11, 5);
+	pod_map(&mt, 0, 1, 1, 40001, 9, 53, 100, 11, 5);	/* to another pod */
+	pod_map(&mt, 0, 1, 1, 40002, 3, 8080, 100, 11, 5);	/* reaching another pod */
+	pod_map(&mt, 1, 2, 1, 40002, 3, 8080, 999, 0, 7);
+	pod_map(&mt, 1, 2, 1, 40003, 2, 8080, 200, 0, 6);	/* not from the frontend's */
+	pod_map(&mt, 0, 1, 1, 40003, 2, 8080, 0, 0, 0);
+
+	crosslat_pods_of(&fe, &sp, &mt, "frontend");
+	CHECK_EQ(fe.nr, 1);
+	CHECK_EQ(fe.more, 0);
+	CHECK_EQ(fe.pods[0].trace, 0);
+	CHECK_EQ(fe.pods[0].netns, 100);
+	CHECK_EQ(fe.pods[0].spans, 3);
+	CHECK(fe.pods[0].mapped);
+	CHECK_EQ(fe.pods[0].pid, 11);
+	CHECK_EQ(fe.pods[0].cgroup_id, 5);
+	CHECK(!strcmp(fe.pods[0].comm, "python3"));
+	CHECK(!strcmp(crosslat_fmt_addr(buf, sizeof(buf), fe.pods[0].family, fe.pods[0].addr),
+		      "10.0.0.1"));
+	crosslat_pods_of(&be, &sp, &mt, "backend");
+	CHECK_EQ(be.nr, 2);
+	CHECK_EQ(be.pods[0].netns, 200);	/* most spans first */
+	CHECK_EQ(be.pods[0].spans, 2);
+	CHECK_EQ(be.pods[0].pid, 22);		/* a mapping with a process preferred */
+	CHECK(!strcmp(crosslat_fmt_addr(buf, sizeof(buf), be.pods[0].family, be.pods[0].addr),
+		      "10.0.0.2"));
+	CHECK_EQ(be.pods[1].netns, 201);
+	CHECK(!be.pods[1].mapped);
+	CHECK_EQ(be.pods[1].family, 0);
+	crosslat_pods_of(&many, &sp, &mt, "many");
+	CHECK_EQ(many.nr, CROSSLAT_PODS_MAX);
+	CHECK_EQ(many.more, 6 - CROSSLAT_PODS_MAX);
+	crosslat_pods_of(&many, &sp, &mt, "nobody");
+	CHECK_EQ(many.nr, 0);
+	crosslat_pods_of(&many, &sp, &mt, NULL);
+	CHECK_EQ(many.nr, 0);
+
+	crosslat_pod_flows(&pf, &mt, NULL, &fe, &be);
+	CHECK_EQ(pf.nr, 1);
+	CHECK_EQ(pf.more, 0);
+	if (pf.nr) {
+		CHECK_EQ(pf.v[0].inner.sport, 40000);
+		CHECK_EQ(pf.v[0].inner.dport, 8080);
+		CHECK_EQ(pf.v[0].out->key.trace, 0);
+		CHECK_EQ(pf.v[0].out->key.dir, 1);
+		CHECK_EQ(pf.v[0].out->outer.dport, 4789);
+		CHECK_EQ(pf.v[0].in->key.trace, 1);
+		CHECK_EQ(pf.v[0].in->key.dir, 2);
+	}
+	crosslat_pod_flows(&pf, &mt, NULL, &be, &fe);	/* the answers of that connection */
+	CHECK_EQ(pf.nr, 1);
+	if (pf.nr) {
+		CHECK_EQ(pf.v[0].inner.sport, 8080);
+		CHECK_EQ(pf.v[0].inner.dport, 40000);
+	}
+	crosslat_pod_flows(&pf, NULL, NULL, &fe, &be);
+	CHECK_EQ(pf.nr, 0);
+	/* more flows than kept: counted */
+	for (i = 0; i < CROSSLAT_POD_FLOWS_MAX + 2; i++) {
+		pod_map(&mt, 0, 1, 1, 41000 + i, 2, 8080, 100, 11, 5);
+		pod_map(&mt, 1, 2, 1, 41000 + i, 2, 8080, 200, 0, 6);
+	}
+	crosslat_pod_flows(&pf, &mt, NULL, &fe, &be);
+	CHECK_EQ(pf.nr, CROSSLAT_POD_FLOWS_MAX);
+	CHECK_EQ(pf.more, 3);
+	CHECK(!pf.checked);
+
+	/* crosslat_req saw sockets of other pods only: no say */
+	crosslat_pod_socks_init(&socks);
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, req_sock(&ev, 0, 555, 1, 40000, 2, 8080)), 1);
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, req_sock(&ev, 1, 100, 1, 41001, 2, 8080)), 1);
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, &fe_new(&ev, "crosslat_req_fork", 1, 0)->r), 0);
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, &fe_new(&ev, CROSSLAT_EV_MAP_ADD, 1, 0)->r), 0);
+	crosslat_pod_flows(&pf, &mt, &socks, &fe, &be);
+	CHECK(!pf.checked);
+	CHECK_EQ(pf.nr + pf.more, 11);
+	/* it saw two of the frontend pod's (one twice): only those are the traces' */
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, req_sock(&ev, 0, 100, 1, 40000, 2, 8080)), 1);
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, req_sock(&ev, 0, 100, 1, 41003, 2, 8080)), 1);
+	CHECK_INT_EQ(crosslat_pod_socks_add(&socks, req_sock(&ev, 0, 100, 1, 40000, 2, 8080)), 1);
+	CHECK_EQ(socks.nr, 4);
+	crosslat_pod_flows(&pf, &mt, &socks, &fe, &be);
+	CHECK(pf.checked);
+	CHECK_EQ(pf.nr, 2);
+	CHECK_EQ(pf.unused, 9);
+	CHECK_EQ(pf.more, 0);
+	if (pf.nr == 2) {
+		CHECK_EQ(pf.v[0].inner.sport, 40000);
+		CHECK_EQ(pf.v[1].inner.sport, 41003);
+	}
+	crosslat_pod_socks_uninit(&socks);
+	crosslat_maps_uninit(&mt);
+}
 
 static void test_format_addr(void)
 {
@@ -2395,6 +2583,17 @@ static void test_verdicts(void)
 		vrequest(&sp, 110 + i, 0, 0, 50, 0);
 	/* a span of another request whose root is not in the trace: not a request */
 	vspan(&sp, 120, 3, 2, "be", 1, 2, 0, -1);
+	/* clocks aligned no better than 45 ms: no culprit on 40 ms, some on 50 or 60 */
+	{
+		struct crosslat_verdict_params p = { .min_floor_ns = 45000000 };
+
+		CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, &p), 0);
+		CHECK_EQ(v.floor_ns, 45000000);
+		CHECK_EQ(v.nr_slow, 7);
+		CHECK_EQ(v.nr_named, 4);
+		CHECK(vfind(&v, 101) && vfind(&v, 101)->culprit == -1);
+		crosslat_verdicts_free(&v);
+	}
 	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &base, NULL), 0);
 	CHECK_EQ(v.nr, 9);
 	CHECK_EQ(v.nr_slow, 7);
@@ -3098,6 +3297,17 @@ static void test_align(void)
 	bt = t0 + off + (int64_t)(5e9 * (1 + drift));
 	CHECK(llabs(crosslat_align_to_ref(&al, 1, bt) - (t0 + 5000000000LL)) <=
 	      (int64_t)b->bound_ns + 1);
+	/* one constant for b (--align): b - a in the middle of the 10 s of pairs, within its
+	 * bound (the fit's plus 50 ppm over 5 s) at both ends */
+	{
+		double c, cb;
+
+		crosslat_align_constant(b, &c, &cb);
+		CHECK(b->span_ns > 9.9e9 && b->span_ns < 10.1e9);
+		CHECK(fabs(c - (off + 250000)) <= b->bound_ns + 1);
+		CHECK(fabs(cb - (b->bound_ns + 250000)) < 30000);
+		CHECK(fabs(c - off) <= cb && fabs(c - (off + 500000)) <= cb);
+	}
 	/* a -> b and b -> a on port 80 */
 	CHECK_EQ(al.nr_link, 2);
 	for (i = 0; i < al.nr_link; i++) {
@@ -3146,6 +3356,7 @@ int main(void)
 	TAP_RUN(test_maps_old_fields);
 	TAP_RUN(test_maps_new_fields);
 	TAP_RUN(test_maps_malformed);
+	TAP_RUN(test_pods);
 	TAP_RUN(test_format_addr);
 	TAP_RUN(test_format_numbers);
 	TAP_RUN(test_format_json_str);

@@ -109,7 +109,8 @@ expect preset-all start --relayd r --events all --cgroups 4242 --name h1 -- \
 	'+ modprobe crosslat_map' '+ modprobe crosslat_req cgroups=4242' '+ modprobe lttng-probe-crosslat-map' \
 	"+ lttng enable-event -s h1 -k 'crosslat_req_*,crosslat_span_*,crosslat_rtt_*,crosslat_pkt_*,crosslat_map_*,crosslat_mark,sched_switch,sched_wakeup,sched_wakeup_new'" \
 	'+ lttng add-context -s h1 -k -t tid -t net_ns' \
-	"+ lttng enable-event -s h1 -u 'crosslat_ust:*'"
+	"+ lttng enable-event -s h1 -u 'crosslat_ust:*'" \
+	'+ lttng start h1' '+ echo 1 >/sys/module/crosslat_map/parameters/statedump'
 expect modules-params start --modules rtt,metrics --param rtt.max_flows=1000 --name h1 -- \
 	'+ modprobe crosslat_rtt max_flows=1000' '+ modprobe crosslat_metrics' '+ modprobe lttng-probe-crosslat-rtt'
 mkdir -p "$tmp/kmod/kmod/engine" "$tmp/kmod/kmod/req" "$tmp/kmod/kmod/lttng"

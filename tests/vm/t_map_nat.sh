@@ -13,7 +13,8 @@
 # translation. Checked against the clients themselves: the pod of each NAT mapping and of
 # each tunnel mapping of the same connections, in both hosts and both directions, is the
 # client's (or server's) network namespace, the client's pid and comm, and the cgroup it
-# ran in. The host half (t_map_nat.host) checks the same in the LTTng trace.
+# ran in. The host half (t_map_nat.host) checks the same in the LTTng trace, and that a
+# second session started after the connections gets every mapping from a statedump.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/overlay.sh"
 
@@ -71,10 +72,22 @@ for ns in olh1 olh2 olp11 olp12 olp21 olp22; do
 	echo "$ns $(inum_of "$ns")"
 done >"$OUT/netns"
 stat -c %i "$cg" >"$OUT/cgroup_id"
+# A session started now sees no new mapping; a statedump gives it all the table holds
+# (compared with map.json, dumped above, in the host half). Bad writes are refused.
+sd=/sys/module/crosslat_map/parameters/statedump
+for bad in 0 junk ''; do
+	if echo "$bad" >"$sd" 2>/dev/null; then fail "statedump accepted '$bad'"; fi
+done
+lttng create crosslat-map-late --output="$OUT/trace-statedump" >/dev/null
+lttng enable-event -k -s crosslat-map-late crosslat_map_add >/dev/null
+lttng start crosslat-map-late >/dev/null
+echo 1 >"$sd" || fail "statedump write failed"
+lttng stop crosslat-map-late >/dev/null
+lttng destroy crosslat-map-late >/dev/null
 # unloading emits crosslat_map_del for every mapping still in the table
 rmmod crosslat_map || fail "rmmod crosslat_map failed"
-lttng stop >/dev/null
-lttng destroy >/dev/null
+lttng stop crosslat-map >/dev/null
+lttng destroy crosslat-map >/dev/null
 
 /usr/bin/python3 - "$OUT" <<'PY' || fail "mappings disagree (above)"
 import json
