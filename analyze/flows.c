@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "flows.h"
+#include "grow.h"
 #include "record.h"
 
 const char *const crosslat_flow_sort_names[CROSSLAT_FLOW_SORT_NR] = {
@@ -25,6 +26,10 @@ void crosslat_flows_init(struct crosslat_flows *ft)
 
 void crosslat_flows_uninit(struct crosslat_flows *ft)
 {
+	size_t i;
+
+	for (i = 0; i < ft->nr; i++)
+		free(ft->v[i].rtt);
 	free(ft->v);
 	free(ft->alerts);
 	crosslat_index_free(&ft->idx);
@@ -123,6 +128,22 @@ static void saw_event(struct crosslat_flow *f, const struct crosslat_record *r,
 	f->ev_timed = true;
 }
 
+/* f's srtt at r's time, when r has one; 0 or -ENOMEM. */
+static int rtt_point(struct crosslat_flow *f, const struct crosslat_record *r, uint64_t srtt_ns)
+{
+	struct crosslat_rtt_point *v;
+
+	if (!r->has_ts || !srtt_ns)
+		return 0;
+	v = crosslat_grow(f->rtt, f->nr_rtt, &f->cap_rtt, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->rtt = v;
+	v[f->nr_rtt].ts_ns = r->ts_ns;
+	v[f->nr_rtt++].srtt_ns = srtt_ns;
+	return 0;
+}
+
 static int add_stats(struct crosslat_flows *ft, const struct crosslat_record *r)
 {
 	struct crosslat_flow_key k;
@@ -176,6 +197,8 @@ static int add_stats(struct crosslat_flows *ft, const struct crosslat_record *r)
 		f->present |= CROSSLAT_FLOW_APP;
 	if (f->thresh_ns)
 		f->present |= CROSSLAT_FLOW_THRESH;
+	if (f->rtt_samples && rtt_point(f, r, f->srtt_ns))
+		return -ENOMEM;
 	return 1;
 }
 
@@ -233,6 +256,8 @@ static int add_alert(struct crosslat_flows *ft, const struct crosslat_record *r)
 	}
 	a->flow = i;
 	ft->nr_alerts++;
+	if (rtt_point(f, r, a->srtt_ns))
+		return -ENOMEM;
 	return 1;
 }
 

@@ -42,6 +42,12 @@ enum {
  * thresh_ns). A flow_stats event whose first_ns differs from the flow's starts a new
  * incarnation (the kernel evicted or restarted the tuple); alerts go to the latest one.
  */
+/* A flow's smoothed RTT at one time of the trace. */
+struct crosslat_rtt_point {
+	int64_t ts_ns;
+	uint64_t srtt_ns;
+};
+
 struct crosslat_flow {
 	struct crosslat_flow_key key;
 	uint32_t netns_inum;
@@ -59,6 +65,9 @@ struct crosslat_flow {
 	uint64_t stats_events, alert_events;	/* events of this incarnation in the trace */
 	int64_t ev_first_ns, ev_last_ns;	/* trace time of its first and last event */
 	bool ev_timed;				/* ev_* are set */
+	/* its smoothed RTT over time: every timed flow_stats (with samples) and alert */
+	struct crosslat_rtt_point *rtt;
+	size_t nr_rtt, cap_rtt;
 };
 
 /* One crosslat_rtt_alert. */

@@ -202,7 +202,8 @@ static const struct subcmd subcmds[] = {
 	  NULL, 0 },
 	{ "report", "-o FILE [--baseline TRACE] [--slow-ms N] [--align] TRACE...",
 	  "the verdicts as one self-contained HTML page with SVG charts",
-	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW | OPT_ALIGN, NEED_SPANS | NEED_SCHED | NEED_HOPS,
+	  OPT_OUTPUT | OPT_BASELINE | OPT_SLOW | OPT_ALIGN,
+	  NEED_SPANS | NEED_SCHED | NEED_HOPS | NEED_FLOWS,
 	  print_report,
 	  NULL, 0 },
 };
@@ -426,8 +427,10 @@ static void usage(FILE *f)
 		"  (requests, slow threshold, the baseline's median and 99th percentile), the CDF\n"
 		"  of the requests' latency beside the baseline's (with --baseline) and the slow\n"
 		"  threshold, the slow requests (the 50 slowest) as bars of their time above the\n"
-		"  baseline per domain with their verdicts, and the tables of verdicts and slow\n"
-		"  requests. Service names and paths from the traces are escaped.\n"
+		"  baseline per domain with their verdicts, the tables of verdicts and slow\n"
+		"  requests, the latency CDF of each hop crosslat_pkt timed and the smoothed RTT\n"
+		"  over time of the flows crosslat_rtt followed (the six most segments, the six\n"
+		"  highest RTTs). Service names and paths from the traces are escaped.\n"
 		"\n"
 		"JSON OUTPUT\n"
 		"  Integers unless said; trace times (*_ns of events) in ns from the clock's\n"
@@ -2075,6 +2078,8 @@ static int print_report(const struct analysis *a, const struct analyze_opts *opt
 		.traces = a->traces,
 		.nr_traces = a->nr_traces,
 		.unix_epoch = all_unix_epoch(a),
+		.hops = &a->hops,
+		.flows = &a->flows,
 	};
 	FILE *f;
 	int rc;

@@ -2,7 +2,8 @@
 /*
  * The HTML report of the verdicts (see report.h): the headline (the run's culprits), the
  * facts (requests, threshold, baseline), the latency CDF, the slow requests' excess per
- * domain as stacked bars, then the tables of verdict groups and slow requests.
+ * domain as stacked bars, the table of verdict groups, the network's charts
+ * (report_net.c), then the table of slow requests.
  */
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include "format.h"
 #include "record.h"
 #include "report.h"
+#include "report_draw.h"
 #include "spans.h"
 #include "stats.h"
 #include "svg.h"
@@ -24,14 +26,6 @@
 #define CULPRIT_MAX	(2 * CROSSLAT_SPAN_NAME_MAX + 40)
 #define TEXT_MAX	(CULPRIT_MAX + 32)
 
-/* Chart sizes (viewBox pixels; CSS scales them down to a narrower page). */
-#define CHART_W		960
-#define CDF_H		400
-#define CDF_LEFT	70
-#define CDF_TOP		44	/* the legend above it */
-#define CDF_LEGEND_W	260	/* an entry's width */
-#define CDF_BOTTOM	(CDF_H - 60)
-#define CDF_RIGHT	(CHART_W - 20)
 #define BAR_ROW		18
 #define BAR_TOP		36
 #define BAR_LEFT	96	/* the latency labels before it */
@@ -84,12 +78,15 @@ static const char page_css[] =
 	"svg .baseline{stroke:#3b6ea5}\n"
 	"svg .thresh{stroke:#444;stroke-width:1.5;stroke-dasharray:6 4}\n"
 	"svg .send{fill:#3b6ea5}svg .net{fill:#f0a03c}svg .recv{fill:#c0392b}\n"
-	"svg .empty{font-size:16px;fill:#888}\n";
+	"svg .empty{font-size:16px;fill:#888}\n"
+	"svg .series{fill:none;stroke-width:2;stroke-linejoin:round}\n"
+	"svg .s0{stroke:#c0392b}svg .s1{stroke:#3b6ea5}svg .s2{stroke:#f0a03c}"
+	"svg .s3{stroke:#2e7d32}svg .s4{stroke:#8e44ad}svg .s5{stroke:#666}\n"
+	"svg .dot.s0{fill:#c0392b}svg .dot.s1{fill:#3b6ea5}svg .dot.s2{fill:#f0a03c}"
+	"svg .dot.s3{fill:#2e7d32}svg .dot.s4{fill:#8e44ad}svg .dot.s5{fill:#666}\n"
+	".key.s0{background:#c0392b}.key.s1{background:#3b6ea5}.key.s2{background:#f0a03c}"
+	".key.s3{background:#2e7d32}.key.s4{background:#8e44ad}.key.s5{background:#666}\n";
 
-static double ms(uint64_t ns)
-{
-	return ns / 1e6;
-}
 
 /* The plural's "s" for n. */
 static const char *plural(size_t n)
@@ -122,8 +119,7 @@ static const char *request_verdict(char *buf, size_t len, const struct crosslat_
 	return verdict_text(buf, len, q->domain, c->kind, c->service, c->peer);
 }
 
-/* A section's heading and its note (our own text: not escaped). */
-static void section(FILE *f, const char *title, const char *note)
+void crosslat_report_section(FILE *f, const char *title, const char *note)
 {
 	fprintf(f, "<h2>%s</h2>\n<p class=\"note\">%s</p>\n", title, note);
 }
@@ -268,9 +264,9 @@ static uint64_t *sorted_latencies(const struct crosslat_verdicts *v)
 	return lat;
 }
 
-/* The step function of n ascending latencies: at each, the share at or below it rises. */
-static void cdf_line(FILE *f, const struct crosslat_scale *x, const struct crosslat_scale *y,
-		     const uint64_t *lat, size_t n, const char *cls)
+void crosslat_report_cdf_line(FILE *f, const struct crosslat_scale *x,
+			      const struct crosslat_scale *y, const uint64_t *lat, size_t n,
+			      const char *cls)
 {
 	struct crosslat_svg_line l;
 	size_t i;
@@ -319,7 +315,7 @@ static int cdf_chart(FILE *f, const struct crosslat_report *r)
 	/* a little room right of the slowest request, so that its step shows */
 	xstep = crosslat_scale_round(&x, max * 1.02, 8);
 
-	section(f, "Latency",
+	crosslat_report_section(f, "Latency",
 		"Share of requests at or below each latency (CDF); requests right of the dashed line are slow.");
 	crosslat_svg_open(f, CHART_W, CDF_H, "request latency CDF");
 	crosslat_svg_xaxis(f, &x, xstep, CDF_TOP, CDF_BOTTOM, "", "request latency (ms)");
@@ -327,8 +323,8 @@ static int cdf_chart(FILE *f, const struct crosslat_report *r)
 	if (!na && !nb)
 		crosslat_svg_text(f, (CDF_LEFT + CDF_RIGHT) / 2.0, (CDF_TOP + CDF_BOTTOM) / 2.0,
 				  "middle", "empty", "no request in the traces", 0);
-	cdf_line(f, &x, &y, b, nb, "cdf baseline");
-	cdf_line(f, &x, &y, a, na, "cdf judged");
+	crosslat_report_cdf_line(f, &x, &y, b, nb, "cdf baseline");
+	crosslat_report_cdf_line(f, &x, &y, a, na, "cdf judged");
 
 	/* no baseline request, no threshold */
 	if (v->threshold_ns) {
@@ -487,7 +483,7 @@ static void groups_table(FILE *f, const struct crosslat_verdicts *v)
 
 	if (!v->nr_groups)
 		return;
-	section(f, "Verdicts",
+	crosslat_report_section(f, "Verdicts",
 		"Slow requests grouped by verdict; the run's culprits (at least 3 requests and 2% of all) in bold. Excess: the culprit's mean time above its baseline median; latency: the mean.");
 	fputs("<table>\n", f);
 	header_row(f, cols, ARRAY_SIZE(cols));
@@ -536,7 +532,7 @@ static void slow_table(FILE *f, const struct crosslat_report *r)
 
 	if (!v->nr_slow)
 		return;
-	section(f, "Slow requests, oldest first",
+	crosslat_report_section(f, "Slow requests, oldest first",
 		"In ms; excess: above the baseline's median latency; sender, network, receiver: the request's time above the baseline's medians in each domain.");
 	fputs("<div class=\"wide\"><table>\n", f);
 	header_row(f, cols, ARRAY_SIZE(cols));
@@ -576,6 +572,9 @@ int crosslat_report_write(FILE *f, const struct crosslat_report *r)
 	if (rc)
 		return rc;
 	groups_table(f, r->v);
+	rc = crosslat_report_net(f, r);
+	if (rc)
+		return rc;
 	slow_table(f, r);
 	fputs("<p class=\"note\">Written by crosslat-analyze report.</p>\n</body>\n</html>\n", f);
 	return ferror(f) ? -EIO : 0;

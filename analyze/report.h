@@ -3,7 +3,8 @@
  * The verdicts of a run as one self-contained HTML page (no script, font, stylesheet or
  * image from elsewhere: inline CSS and SVG), to read offline or attach to a ticket: the
  * run's culprits, the requests' latency CDF beside the baseline's, the slow requests' time
- * above the baseline per domain, and the tables of `verdicts`. Every string from the traces
+ * above the baseline per domain, the tables of `verdicts`, and the network's own view: the
+ * latency CDF of each hop crosslat_pkt timed, each flow's smoothed RTT over time. Every string from the traces
  * (services, span names, paths, hostnames) is escaped.
  */
 #ifndef _CROSSLAT_REPORT_H
@@ -13,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct crosslat_flows;
+struct crosslat_hops;
 struct crosslat_trace_info;
 struct crosslat_verdicts;
 
@@ -31,7 +34,12 @@ struct crosslat_report {
 	size_t nr_traces;
 	bool unix_epoch;		/* request times are Unix time: shown as UTC */
 	size_t max_bars;		/* 0: CROSSLAT_REPORT_BARS */
+	const struct crosslat_hops *hops;	/* crosslat_pkt's (finished), or NULL */
+	const struct crosslat_flows *flows;	/* crosslat_rtt's, or NULL */
 };
+
+/* Hops and flows drawn at most, those with the most segments and the highest RTT. */
+#define CROSSLAT_REPORT_SERIES	6
 
 /* Writes the page to f. Returns 0, -ENOMEM, or -EIO when f reports an error. */
 int crosslat_report_write(FILE *f, const struct crosslat_report *r);

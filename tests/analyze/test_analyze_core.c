@@ -2917,6 +2917,73 @@ static void test_report(void)
 	crosslat_spans_uninit(&base);
 }
 
+/*
+ * The network charts: per-hop CDFs of the hops with the most segments (at most
+ * CROSSLAT_REPORT_SERIES), RTT over time of the flows whose srtt went highest, each with
+ * its legend; without hops or flows, the notes saying what to record.
+ */
+static void test_report_net(void)
+{
+	struct crosslat_spans sp;
+	struct crosslat_verdicts v;
+	struct crosslat_hops h;
+	struct crosslat_flows ft;
+	struct fake_event ev;
+	struct crosslat_report rep = { .v = &v, .traces = span_traces, .nr_traces = 1 };
+	char *html;
+	uint32_t i, j;
+
+	span_traces_init(&sp);
+	CHECK_INT_EQ(crosslat_verdicts_build(&v, &sp, &sp, NULL), 0);
+	crosslat_hops_init(&h);
+	for (i = 0; i < 8; i++)			/* 8 hops, hop i with i + 1 segments */
+		for (j = 0; j <= i; j++)
+			hop_ev(&h, 0, 3, 11 + i, 0, (j + 1) * 10000);
+	crosslat_hops_finish(&h);
+	crosslat_flows_init(&ft);
+	for (i = 0; i < 8; i++) {		/* 8 flows, flow i up to (i + 1) ms */
+		struct tuple t = { .cookie = 1, .l = 1, .r = 2, .lport = 40000 + i, .rport = 80 };
+
+		for (j = 0; j < 3; j++)
+			CHECK_INT_EQ(crosslat_flows_add(&ft, &stats_ev(&ev, 1000000000LL * (j + 1), &t,
+				     7, (j + 1) * (i + 1) * 333333, 10)->r), 1);
+	}
+	CHECK_EQ(ft.nr, 8);
+	CHECK_EQ(ft.v[7].nr_rtt, 3);
+	CHECK_EQ(ft.v[7].rtt[2].srtt_ns, 7999992);
+	CHECK_INT_EQ(ft.v[7].rtt[1].ts_ns, 2000000000LL);
+	rep.hops = &h;
+	rep.flows = &ft;
+	html = report_of(&rep);
+	if (html) {
+		check_page(html);
+		CHECK(strstr(html, "<h2>Latency per hop</h2>") && strstr(html, "<h2>RTT over time</h2>"));
+		CHECK_EQ(count_of(html, "class=\"series s"), 2 * CROSSLAT_REPORT_SERIES);
+		/* the heaviest hop (8 segments, to nic#18) first; the 2 lightest left out */
+		CHECK(strstr(html, "<span class=\"key s0\"></span>h1: vport#3 to nic#18, requests, 8 segments"));
+		CHECK(!strstr(html, "nic#11,") && !strstr(html, "nic#12,"));
+		/* the flow up to 8 ms first */
+		CHECK(strstr(html, "<span class=\"key s0\"></span>h1: 10.0.0.1:40007 &gt; 10.0.0.2:80, up to 8.000 ms"));
+		CHECK(!strstr(html, ":40000 &gt;") && !strstr(html, ":40001 &gt;"));
+		CHECK(strstr(html, "time from the first of these samples (s)"));
+	}
+	free(html);
+	rep.hops = NULL;
+	rep.flows = NULL;
+	html = report_of(&rep);
+	if (html) {
+		check_page(html);
+		CHECK(strstr(html, "No crosslat_pkt_hop event in these traces"));
+		CHECK(strstr(html, "No crosslat_rtt_flow_stats or alert with an RTT"));
+		CHECK(!strstr(html, "class=\"series s"));
+	}
+	free(html);
+	crosslat_flows_uninit(&ft);
+	crosslat_hops_uninit(&h);
+	crosslat_verdicts_free(&v);
+	crosslat_spans_uninit(&sp);
+}
+
 /* ---- request DAGs ---- */
 
 /* One end of a TCP connection: 10.0.0.<l>:lport <-> 10.0.0.<r>:rport in netns. */
@@ -3385,6 +3452,7 @@ int main(void)
 	TAP_RUN(test_svg_scale);
 	TAP_RUN(test_svg_line);
 	TAP_RUN(test_report);
+	TAP_RUN(test_report_net);
 	TAP_RUN(test_reqdag_model);
 	TAP_RUN(test_reqdag_hosts);
 	TAP_RUN(test_reqdag_client);
