@@ -2,7 +2,9 @@
 // Runs the JavaScript key scripts of a Trace Compass XML analysis under Rhino the way Trace
 // Compass's RhinoScriptEngine does, on hand-made inputs typed as Trace Compass types CTF fields
 // (u8 arrays as long[], integers as Long, text as String), and checks each result is a
-// java.lang.String (anything else becomes a null state value) equal to the expected key.
+// java.lang.String (anything else becomes a null state value) equal to the expected key, or
+// for a segment's time (a script in <begin>, <end> or <duration>) a java.lang.Number of the
+// expected value within 512 ns (JavaScript numbers hold times of the Unix epoch to 256 ns).
 //
 // Usage: java -cp rhino.jar TracecompassScripts.java ANALYSIS.xml
 // Prints one line per failure and "N cases" on success; exits 1 on failure.
@@ -29,8 +31,8 @@ import org.w3c.dom.NodeList;
 public class TracecompassScripts {
     private static final Pattern TAG = Pattern.compile("^\\s*/\\*\\s*crosslat:([\\w-]+)\\s*\\*/");
 
-    /* One input set and the key it must give. */
-    private record Case(Map<String, Object> in, String want) {}
+    /* One input set and the key (a String) or time (a Long) it must give. */
+    private record Case(Map<String, Object> in, Object want) {}
 
     private static long[] v4(int a, int b, int c, int d) {
         long[] x = new long[16];
@@ -105,6 +107,13 @@ public class TracecompassScripts {
             new Case(in("dir", 3, "tunnel", 0, "vni", 0, "nat", 3, "proto", 6,
                     "sa", v4(10, 244, 2, 3), "da", v4(192, 168, 100, 1), "sp", 80, "dp", 40000),
                 "reply 10.244.2.3:80 > 192.168.100.1:40000 snat dnat")));
+        c.put("hop", List.of(
+            new Case(in("fr", 1, "fi", 5, "tr", 2, "ti", 2), "vport#5 > nic#2"),
+            new Case(in("fr", 2, "fi", 2, "tr", 1, "ti", 17), "nic#2 > vport#17"),
+            new Case(in("fr", 7, "fi", -1, "tr", 1, "ti", 3), "point#-1 > vport#3")));
+        c.put("hop-begin", List.of(
+            new Case(in("ts", 1795568404000950391L, "lat", 25001L), 1795568404000925390L),
+            new Case(in("ts", 1000L, "lat", 0L), 1000L)));
         c.put("pod", List.of(
             new Case(in("comm", "curl", "pid", 1234, "cg", 5678, "pns", 4026532000L),
                 "curl pid 1234 cgroup 5678 netns 4026532000"),
@@ -136,12 +145,16 @@ public class TracecompassScripts {
     public static void main(String[] args) throws Exception {
         Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder()
             .parse(new File(args[0])).getDocumentElement();
-        NodeList values = root.getElementsByTagName("stateValue");
+        List<Element> scripts = new ArrayList<>();
+        for (String name : new String[] { "stateValue", "begin", "end", "duration" }) {
+            NodeList nl = root.getElementsByTagName(name);
+            for (int i = 0; i < nl.getLength(); i++)
+                scripts.add((Element) nl.item(i));
+        }
         Map<String, List<Case>> cases = cases();
         List<String> failures = new ArrayList<>();
         int ran = 0;
-        for (int i = 0; i < values.getLength(); i++) {
-            Element sv = (Element) values.item(i);
+        for (Element sv : scripts) {
             if (!"script".equals(sv.getAttribute("type")))
                 continue;
             String script = sv.getAttribute("value");
@@ -160,7 +173,10 @@ public class TracecompassScripts {
                     got = e;
                 }
                 ran++;
-                if (!(got instanceof String) || !got.equals(c.want()))
+                boolean ok = c.want() instanceof Long
+                    ? got instanceof Number && Math.abs(((Number) got).longValue() - (Long) c.want()) <= 512
+                    : got instanceof String && got.equals(c.want());
+                if (!ok)
                     failures.add("crosslat:" + tag + " " + c.in().keySet() + ": want \"" + c.want()
                         + "\", got " + (got == null ? "null" : got.getClass().getName() + " \""
                         + got + "\""));
