@@ -83,8 +83,9 @@ static int hops_chart(FILE *f, const struct crosslat_report *r)
 
 		if (ms(h->p99) > max)
 			max = ms(h->p99);
-		snprintf(labels[i], sizeof(labels[i]), "%s: %s#%d to %s#%d, %s, %zu segments, median %s ms",
-			 trace_host(r, h->key.trace),
+		snprintf(labels[i], sizeof(labels[i]),
+			 "%s netns %u: %s#%d to %s#%d, %s, %zu segments, median %s ms",
+			 trace_host(r, h->key.trace), h->key.netns_inum,
 			 crosslat_hop_role_name(h->key.from_role, a, sizeof(a)), h->key.from_ifindex,
 			 crosslat_hop_role_name(h->key.to_role, b, sizeof(b)), h->key.to_ifindex,
 			 h->key.is_response ? "responses" : "requests", h->nr,

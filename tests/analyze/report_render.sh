@@ -5,7 +5,9 @@
 # all) is loaded by headless Chromium, which takes a screenshot, checked by check_png.py
 # (not blank, the CDF's stroke drawn), and dumps its DOM, checked for the verdict and the
 # charts. With ANALYZE_REPORT_TRACES=DIR (the microservice testbed's phases as t_verdicts
-# records them: DIR/base, DIR/cpu), the same on a run whose culprit is backend-a's CPU.
+# records them: DIR/base, DIR/cpu), the same on a run whose culprit is backend-a's CPU, with
+# its four charts (the requests' CDF, the slow requests' bars, the hops' CDFs of crosslat_pkt
+# and the flows' RTT over time of crosslat_rtt).
 #
 # TAP-style lines on stdout (see run); diagnostics on stderr. Skips (exit 4) when no
 # Chromium is installed (Debian: chromium-headless-shell). Needs Pillow (python3-pil).
@@ -132,7 +134,9 @@ cpu_dom_ok() {
 	render cpu &&
 		grep -q -F '<p class="verdict culprit">receiver host: backend-a (CPU contention),' \
 			"$tmp/cpu.dom" &&
-		[ "$(count "$tmp/cpu.dom" "<svg ")" = 2 ]
+		[ "$(count "$tmp/cpu.dom" "<svg ")" = 4 ] &&
+		grep -q -F '<h2>Latency per hop</h2>' "$tmp/cpu.dom" &&
+		grep -q -F '<h2>RTT over time</h2>' "$tmp/cpu.dom"
 }
 d=${ANALYZE_REPORT_TRACES:-}
 if [ -z "$d" ]; then

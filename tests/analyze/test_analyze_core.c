@@ -2960,7 +2960,7 @@ static void test_report_net(void)
 		CHECK(strstr(html, "<h2>Latency per hop</h2>") && strstr(html, "<h2>RTT over time</h2>"));
 		CHECK_EQ(count_of(html, "class=\"series s"), 2 * CROSSLAT_REPORT_SERIES);
 		/* the heaviest hop (8 segments, to nic#18) first; the 2 lightest left out */
-		CHECK(strstr(html, "<span class=\"key s0\"></span>h1: vport#3 to nic#18, requests, 8 segments"));
+		CHECK(strstr(html, "<span class=\"key s0\"></span>h1 netns 4026532000: vport#3 to nic#18, requests, 8 segments"));
 		CHECK(!strstr(html, "nic#11,") && !strstr(html, "nic#12,"));
 		/* the flow up to 8 ms first */
 		CHECK(strstr(html, "<span class=\"key s0\"></span>h1: 10.0.0.1:40007 &gt; 10.0.0.2:80, up to 8.000 ms"));

@@ -35,7 +35,9 @@ Ground truth: one JSON line per request in --log, written once the answer is sen
   socket's addresses), reused (a keep-alive connection), retried (a stale keep-alive
   connection was replaced), error (when status is 0)}], pages (faulted on purpose),
   minflt (the handler thread's minor faults from start_ns to end_ns, getrusage), migrated
-  (moved to another CPU on purpose: 1).
+  (moved to another CPU on purpose: 1), run_delay_ns (the handler thread's wait for a CPU,
+  /proc/thread-self/schedstat, from the end of its previous request, or its start, to
+  end_ns: the wake-up to read this request included).
 
 Spans (--spans, the path of libcrosslat-span.so): each request is a span of the library,
 named "GET PATH" (from the parsed request to the answer written), and each call a span
@@ -296,6 +298,21 @@ def migrate():
     return int(moved)
 
 
+_run_delay = threading.local()
+
+
+def run_delay_since_last():
+    """This thread's runqueue wait (schedstat run_delay, ns) since its previous call."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            now = int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    last = getattr(_run_delay, "ns", None)
+    _run_delay.ns = now
+    return None if last is None else now - last
+
+
 def burn(cpu_ns):
     """Spend cpu_ns of this thread's CPU time (CPU contention stretches it in wall time)."""
     if cpu_ns <= 0:
@@ -336,6 +353,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                "local": self.headers.get("X-Crosslat-Local",
                                          addr(self.server.server_address))}
         minflt0 = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        if getattr(_run_delay, "ns", None) is None:
+            run_delay_since_last()      # a new thread: from its first request's start
         if app.parallel and len(app.calls) > 1 and app.fanout == "spawn":
             calls = spawn_calls(app.calls, app.spans, trace_id, span_id, flags)
         elif app.parallel and len(app.calls) > 1:
@@ -369,6 +388,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                 "Bad Gateway", len(body))).encode()
         # end before the write: the caller may see the answer before write() returns
         rec["minflt"] = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - minflt0
+        rec["run_delay_ns"] = run_delay_since_last()
         rec["end_ns"] = time.monotonic_ns()
         rec["status"] = status
         rec["calls"] = calls

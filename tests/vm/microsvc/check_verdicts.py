@@ -13,7 +13,9 @@ request's verdict is right when it names what the phase injected, in that very r
          than its callee's handler in the apps' logs (a lost segment waited for its
          retransmission);
   cpu    the receiver host, and the culprit is --cpu-service (the service pinned with the
-         hogs);
+         hogs), or the CPU contention (kind runq) of another service whose handler thread
+         did wait for a CPU in this request, at least half the culprit's time above its
+         baseline (its log's run_delay_ns: the hogs' CPU is every pod's now and then);
   slow   the receiver host, --slow-service, and that service slept in this request (its log
          line has sleep_ns > 0), or the request queued in front of it (culprit kind recv:
          from the request at its pod to its handler, behind the sleeping requests).
@@ -64,9 +66,17 @@ def judge(phase, req, recs, args):
         return None if edge in late else "named %s>%s, late calls %s" % (
             edge[0], edge[1], sorted("%s>%s" % e for e in late) or "none")
     if phase == "cpu":
-        if dom != "receiver host" or c.get("service") != args.cpu_service:
+        if dom != "receiver host":
             return "%s %s" % (dom, c.get("service"))
-        return None
+        if c.get("service") == args.cpu_service:
+            return None
+        waited = sum(r.get("run_delay_ns") or 0 for r in recs
+                     if r["service"] == c.get("service"))
+        excess = (c.get("ns") or 0) - (c.get("base_ns") or 0)
+        if c.get("kind") == "runq" and excess > 0 and waited >= excess / 2:
+            return None
+        return "%s %s (%s, %.1f ms above its baseline; its handler waited %.1f ms)" % (
+            dom, c.get("service"), c.get("kind"), excess / 1e6, waited / 1e6)
     if phase == "slow":
         if dom != "receiver host" or c.get("service") != args.slow_service:
             return "%s %s" % (dom, c.get("service"))
