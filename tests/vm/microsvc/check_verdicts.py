@@ -13,9 +13,10 @@ request's verdict is right when it names what the phase injected, in that very r
          than its callee's handler in the apps' logs (a lost segment waited for its
          retransmission);
   cpu    the receiver host, and the culprit is --cpu-service (the service pinned with the
-         hogs), or the CPU contention (kind runq) of another service whose handler thread
-         did wait for a CPU in this request, at least half the culprit's time above its
-         baseline (its log's run_delay_ns: the hogs' CPU is every pod's now and then);
+         hogs), or the CPU contention or queueing (kind runq, recv) of another service whose
+         handler thread did wait for a CPU in this request (its wake-up to read it
+         included), at least half the culprit's time above its baseline (its log's
+         run_delay_ns: the hogs' CPU is every pod's now and then);
   slow   the receiver host, --slow-service, and that service slept in this request (its log
          line has sleep_ns > 0), or the request queued in front of it (culprit kind recv:
          from the request at its pod to its handler, behind the sleeping requests).
@@ -73,7 +74,7 @@ def judge(phase, req, recs, args):
         waited = sum(r.get("run_delay_ns") or 0 for r in recs
                      if r["service"] == c.get("service"))
         excess = (c.get("ns") or 0) - (c.get("base_ns") or 0)
-        if c.get("kind") == "runq" and excess > 0 and waited >= excess / 2:
+        if c.get("kind") in ("runq", "recv") and excess > 0 and waited >= excess / 2:
             return None
         return "%s %s (%s, %.1f ms above its baseline; its handler waited %.1f ms)" % (
             dom, c.get("service"), c.get("kind"), excess / 1e6, waited / 1e6)
