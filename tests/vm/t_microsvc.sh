@@ -261,7 +261,9 @@ check "$msg fault), $k slowed" "$above >= $k && $above - $k <= $b + 2"
 calls=$(over slow "backend-b>$SLOW_SVC" $SLOW_MS)
 b=$(over base "backend-b>$SLOW_SVC" $SLOW_MS)
 msg="slow: $calls backend-b calls to $SLOW_SVC took >= $SLOW_MS ms ($b without the"
-check "$msg fault), $k slowed" "$calls >= $k && $calls - $k <= $b + 2"
+# besides the slowed ones, a call may queue behind one at the sidecar or the app (31 such
+# calls for 27 slowed, 1 without the fault, once on a slower host): a quarter more allowed
+check "$msg fault), $k slowed" "$calls >= $k && $calls - $k <= $b + 2 + ($k + 3) / 4"
 
 pids=$(cat "$MS_DIR"/*/app.pid "$MS_DIR"/*/nginx.pid | paste -sd, -)
 ms_down
