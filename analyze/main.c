@@ -708,10 +708,16 @@ static void json_opt_str(const char *key, const char *s)
 }
 
 /* ,"trace":PATH,"hostname":NAME of trace i. */
+/* The hostname of trace i, or NULL. */
+static const char *trace_host(const struct analysis *a, uint32_t i)
+{
+	return i < a->nr_traces ? a->traces[i].hostname : NULL;
+}
+
 static void json_trace(const struct analysis *a, uint32_t i)
 {
 	json_opt_str("trace", i < a->nr_traces ? a->traces[i].path : NULL);
-	json_opt_str("hostname", i < a->nr_traces ? a->traces[i].hostname : NULL);
+	json_opt_str("hostname", trace_host(a, i));
 }
 
 /* A short name of trace i for the HOST column: its hostname, else "#i". */
@@ -1684,11 +1690,6 @@ static void culprit_pods(const struct analysis *a, const struct crosslat_verdict
 	crosslat_pod_flows(&cp->flows, &a->maps, &a->socks, &cp->service, &cp->peer);
 }
 
-static const char *trace_host(const struct analysis *a, uint32_t i)
-{
-	return i < a->nr_traces ? a->traces[i].hostname : NULL;
-}
-
 /* "KEY":[pods],"KEY_more":N, after a comma unless first */
 static void json_pods(const struct analysis *a, const char *key, const struct crosslat_pod_set *ps,
 		      bool first)
@@ -1776,10 +1777,8 @@ static void json_request(const struct analysis *a, const struct crosslat_request
 							  CROSSLAT_SPAN_TRACE_ID_LEN));
 	printf(",\"span_id\":\"%s\"", crosslat_span_hex(hex, r->root->key.span_id,
 							 CROSSLAT_SPAN_ID_LEN));
-	json_opt_str("hostname", r->root->ktrace < a->nr_traces ?
-				 a->traces[r->root->ktrace].hostname :
-				 r->root->btrace < a->nr_traces ? a->traces[r->root->btrace].hostname :
-								   NULL);
+	json_opt_str("hostname", r->root->ktrace < a->nr_traces ? trace_host(a, r->root->ktrace) :
+							       trace_host(a, r->root->btrace));
 	json_opt_str("service", r->root->service);
 	json_opt_str("name", r->root->name);
 	printf(",\"start_ns\":%" PRId64 ",\"latency_ns\":%" PRIu64 ",\"excess_ns\":%" PRIu64
