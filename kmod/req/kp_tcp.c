@@ -5,7 +5,8 @@
  * source port is chosen) and tcp_close(); kretprobes on tcp_recvmsg() (the bytes returned,
  * from the copied_seq at entry; MSG_PEEK reads skipped) and inet_csk_accept() (the new
  * socket). Every handler asks the filter first; kretprobe entry handlers of other tasks
- * decline the call, so only selected tasks hold an instance while they block.
+ * decline the call, so only selected tasks hold an instance while they block. The kprobes
+ * sit past the functions' ftrace call sites (engine/kprobe_past_ftrace.h).
  */
 #include <linux/err.h>
 #include <linux/kprobes.h>
@@ -18,6 +19,7 @@
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include "engine/kprobe_past_ftrace.h"
 #include "req.h"
 #include "crosslat_req_trace.h"
 
@@ -205,7 +207,7 @@ int req_kp_tcp_register(void)
 	err = register_kretprobes(krpp, ARRAY_SIZE(krps));
 	if (err)
 		return err;
-	err = register_kprobes(kpp, ARRAY_SIZE(kps));
+	err = crosslat_kprobes_register_past_ftrace(kpp, ARRAY_SIZE(kps));
 	if (err)
 		unregister_kretprobes(krpp, ARRAY_SIZE(krps));
 	return err;

@@ -19,6 +19,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include "engine/flow_table.h"
+#include "engine/kprobe_past_ftrace.h"
 #include "arm.h"
 
 /* The RTT table's key of sk's flow (as its namespace's hooks key it); false if not TCP/IP. */
@@ -58,7 +59,8 @@ static bool sk_armed(const struct sock *sk, struct crosslat_layer_rec *r)
 	if (!sk || !sk_flow_key(sk, &key))
 		return false;
 	rcu_read_lock();
-	armed = rtt_arm_flow_lookup(&key, ktime_get_ns(), r);
+	/* A breakpoint kprobe's handler runs in NMI-like context: the NMI-safe clock. */
+	armed = rtt_arm_flow_lookup(&key, ktime_get_mono_fast_ns(), r);
 	rcu_read_unlock();
 	return armed;
 }
@@ -121,6 +123,7 @@ static struct kretprobe recv_krp;
 
 int rtt_kp_sock_register(void)
 {
+	struct kprobe *kp = &send_kp;
 	int err;
 
 	/* Fresh structures: a kprobe keeps its resolved address after unregistering. */
@@ -134,7 +137,7 @@ int rtt_kp_sock_register(void)
 	recv_krp.data_size = sizeof(struct recv_call);
 	recv_krp.maxactive = 64;	/* readers of armed flows blocked in tcp_recvmsg() */
 
-	err = register_kprobe(&send_kp);
+	err = crosslat_kprobes_register_past_ftrace(&kp, 1);
 	if (err)
 		return err;
 	err = register_kretprobe(&recv_krp);
