@@ -36,7 +36,8 @@ void crosslat_flows_uninit(struct crosslat_flows *ft)
 	memset(ft, 0, sizeof(*ft));
 }
 
-static bool key_equal(const struct crosslat_flow_key *a, const struct crosslat_flow_key *b)
+bool crosslat_flow_key_equal(const struct crosslat_flow_key *a,
+			     const struct crosslat_flow_key *b)
 {
 	return a->netns_cookie == b->netns_cookie && a->trace == b->trace &&
 	       a->family == b->family && a->lport == b->lport && a->rport == b->rport &&
@@ -44,7 +45,7 @@ static bool key_equal(const struct crosslat_flow_key *a, const struct crosslat_f
 	       !memcmp(a->raddr, b->raddr, sizeof(a->raddr));
 }
 
-static uint32_t key_hash(const struct crosslat_flow_key *k)
+uint32_t crosslat_flow_key_hash(const struct crosslat_flow_key *k)
 {
 	uint32_t h = CROSSLAT_HASH_INIT;
 
@@ -61,12 +62,11 @@ static bool flow_eq(uint32_t entry, const void *key, const void *ctx)
 {
 	const struct crosslat_flows *ft = ctx;
 
-	return key_equal(&ft->v[entry].key, key);
+	return crosslat_flow_key_equal(&ft->v[entry].key, key);
 }
 
-/* Reads the flow tuple every crosslat_rtt event starts with; -EINVAL if it is unusable. */
-static int read_tuple(const struct crosslat_record *r, struct crosslat_flow_key *k,
-		      uint32_t *netns_inum)
+int crosslat_flow_key_read(const struct crosslat_record *r, struct crosslat_flow_key *k,
+			   uint32_t *netns_inum)
 {
 	uint64_t family, lport, rport;
 	size_t llen, rlen;
@@ -152,12 +152,12 @@ static int add_stats(struct crosslat_flows *ft, const struct crosslat_record *r)
 	uint64_t first_ns;
 	int64_t i;
 
-	if (read_tuple(r, &k, &inum)) {
+	if (crosslat_flow_key_read(r, &k, &inum)) {
 		ft->malformed++;
 		return 1;
 	}
 	first_ns = crosslat_record_u64_or(r, "first_ns", 0);
-	hash = key_hash(&k);
+	hash = crosslat_flow_key_hash(&k);
 	i = crosslat_index_find(&ft->idx, hash, flow_eq, &k, ft);
 	if (i >= 0 && (ft->v[i].present & CROSSLAT_FLOW_STATS) && ft->v[i].first_ns != first_ns)
 		i = -1;
@@ -221,7 +221,7 @@ static int add_alert(struct crosslat_flows *ft, const struct crosslat_record *r)
 	}
 	a = &ft->alerts[ft->nr_alerts];
 	memset(a, 0, sizeof(*a));
-	if (read_tuple(r, &a->key, &a->netns_inum) ||
+	if (crosslat_flow_key_read(r, &a->key, &a->netns_inum) ||
 	    crosslat_record_u64(r, "srtt_ns", &a->srtt_ns) ||
 	    crosslat_record_u64(r, "thresh_ns", &a->thresh_ns)) {
 		ft->malformed++;
@@ -236,7 +236,7 @@ static int add_alert(struct crosslat_flows *ft, const struct crosslat_record *r)
 	suppressed = crosslat_record_u64_or(r, "suppressed", 0);
 	a->suppressed = suppressed > UINT32_MAX ? UINT32_MAX : suppressed;
 
-	hash = key_hash(&a->key);
+	hash = crosslat_flow_key_hash(&a->key);
 	i = crosslat_index_find(&ft->idx, hash, flow_eq, &a->key, ft);
 	if (i < 0)
 		i = new_flow(ft, &a->key, hash);
@@ -275,7 +275,7 @@ int crosslat_flows_add(struct crosslat_flows *ft, const struct crosslat_record *
 const struct crosslat_flow *crosslat_flows_find(const struct crosslat_flows *ft,
 						const struct crosslat_flow_key *key)
 {
-	int64_t i = crosslat_index_find(&ft->idx, key_hash(key), flow_eq, key, ft);
+	int64_t i = crosslat_index_find(&ft->idx, crosslat_flow_key_hash(key), flow_eq, key, ft);
 
 	return i < 0 ? NULL : &ft->v[i];
 }

@@ -28,6 +28,16 @@ struct crosslat_flow_key {
 	uint8_t raddr[16];
 };
 
+/*
+ * Reads the flow tuple every crosslat_rtt event starts with (netns_cookie, family, ports,
+ * addresses; netns_inum into *netns_inum, 0 without); -EINVAL if it is unusable.
+ */
+int crosslat_flow_key_read(const struct crosslat_record *r, struct crosslat_flow_key *k,
+			   uint32_t *netns_inum);
+bool crosslat_flow_key_equal(const struct crosslat_flow_key *a,
+			     const struct crosslat_flow_key *b);
+uint32_t crosslat_flow_key_hash(const struct crosslat_flow_key *k);
+
 /* crosslat_flow.present */
 enum {
 	CROSSLAT_FLOW_STATS	= 1 << 0,	/* at least one crosslat_rtt_flow_stats */

@@ -32,6 +32,7 @@
 #include "spans.h"
 #include "summary.h"
 #include "hops.h"
+#include "layers.h"
 #include "sched.h"
 #include "trace_find.h"
 #include "verdicts.h"
@@ -89,6 +90,7 @@ enum {
 	NEED_REQS	= 1 << 6,
 	NEED_ALIGN	= 1 << 7,
 	NEED_SOCKS	= 1 << 8,
+	NEED_LAYERS	= 1 << 9,
 };
 
 struct analyze_opts {
@@ -126,6 +128,7 @@ struct analysis {
 	struct crosslat_reqdag reqs;	/* request DAGs (crosslat_req events) */
 	struct crosslat_align align;	/* host clocks (crosslat_req writes read elsewhere) */
 	struct crosslat_pod_socks socks;	/* sockets crosslat_req saw (pod flows in use) */
+	struct crosslat_layers layers;	/* armed flows' layer sightings (crosslat_rtt_layer_*) */
 	struct crosslat_kallsyms ksyms;	/* --kallsyms; empty without */
 	const struct analysis *baseline;	/* --baseline; NULL without */
 	struct crosslat_trace_dirs dirs;
@@ -160,6 +163,7 @@ static int print_otlp(const struct analysis *a, const struct analyze_opts *opts)
 static int print_verdicts(const struct analysis *a, const struct analyze_opts *opts);
 static int print_report(const struct analysis *a, const struct analyze_opts *opts);
 static int print_hops(const struct analysis *a, const struct analyze_opts *opts);
+static int print_layers(const struct analysis *a, const struct analyze_opts *opts);
 static int print_dags(const struct analysis *a, const struct analyze_opts *opts);
 static int print_align(const struct analysis *a, const struct analyze_opts *opts);
 
@@ -188,6 +192,9 @@ static const struct subcmd subcmds[] = {
 	{ "hops", "[--json] [--limit N] TRACE...",
 	  "per hop of crosslat_pkt (pod port <-> NIC): segments and latency percentiles",
 	  OPT_JSON | OPT_LIMIT, NEED_HOPS, print_hops, NULL, 0 },
+	{ "layers", "[--json] [--limit N] TRACE...",
+	  "armed flows (RTT alerts, crosslatctl arm) through the host stack: time per stage",
+	  OPT_JSON | OPT_LIMIT, NEED_LAYERS, print_layers, NULL, 0 },
 	{ "dags", "[--json] [--limit N] [--align] TRACE...",
 	  "requests followed through threads, sockets and forks from kernel events alone",
 	  OPT_JSON | OPT_LIMIT | OPT_ALIGN, NEED_REQS, print_dags, NULL, 0 },
@@ -344,6 +351,19 @@ static void usage(FILE *f)
 		"  NETNS (inode of the points' namespace), FROM and TO (role#ifindex: vport, a\n"
 		"  pod's port; nic, the underlay), SEGMENT (request or response), EVENTS, and\n"
 		"  the latency's MIN_MS, P50_MS, P90_MS, P99_MS, MAX_MS.\n"
+		"\n"
+		"  layers reads the second phase of the RTT monitor: crosslat_rtt_layer_* events of\n"
+		"  the flows an RTT alert or `crosslatctl arm` armed (crosslat_rtt's socket,\n"
+		"  netfilter and device sightings). Per flow, sightings of the same sequence number\n"
+		"  are chained (the first at each point; a segment seen again at LOCAL_OUT counts as\n"
+		"  retransmitted) and timed per stage: send (the send call holding the segment's\n"
+		"  first byte -> LOCAL_OUT: TCP, its queue and windows), out (LOCAL_OUT -> dev\n"
+		"  queue), qdisc (dev queue -> dev xmit on the same device: the queueing\n"
+		"  discipline, netem), in (dev receive -> LOCAL_IN), read (LOCAL_IN -> the return\n"
+		"  of the read call holding its first byte: the receive queue and the\n"
+		"  application). Columns: HOST, NETNS, LOCAL, REMOTE, TASK (comm[pid] of its first\n"
+		"  socket sighting), STAGE, BETWEEN, SEGMENTS, P50_MS, P90_MS, MAX_MS; then the\n"
+		"  armed flows, layer events and armings (crosslat_rtt_layer_arm) counted.\n"
 		"\n"
 		"  dags follows each request through threads, sockets and forks from the kernel's\n"
 		"  crosslat_req events alone (crosslat_req.ko; no trace context is read): a thread\n"
@@ -648,6 +668,7 @@ static int on_record(const struct crosslat_record *r, void *arg)
 	FEED(NEED_REQS, crosslat_reqdag_add, reqs);
 	FEED(NEED_ALIGN, crosslat_align_add, align);
 	FEED(NEED_SOCKS, crosslat_pod_socks_add, socks);
+	FEED(NEED_LAYERS, crosslat_layers_add, layers);
 #undef FEED
 	if (!(++a->events & 0xffff) && a->progress)
 		progress_show(a, r);
@@ -1467,6 +1488,133 @@ static int print_hops(const struct analysis *a, const struct analyze_opts *opts)
 	return 0;
 }
 
+/* ---- layers ----------------------------------------------------------------------------- */
+
+/* One row per stage with segments of each armed flow (JSON: every flow, stages with any). */
+static int print_layers(const struct analysis *a, const struct analyze_opts *opts)
+{
+	static const struct crosslat_column cols[] = {
+		{ "HOST", false }, { "NETNS", true }, { "LOCAL", false }, { "REMOTE", false },
+		{ "TASK", false }, { "STAGE", false }, { "BETWEEN", false }, { "SEGMENTS", true },
+		{ "P50_MS", true }, { "P90_MS", true }, { "MAX_MS", true },
+	};
+	static const char *const point_names[CROSSLAT_LAYER_POINTS] = {
+		NULL, "sock_send", "sock_recv", "nf_out", "nf_in", "dev_queue", "dev_xmit",
+		"dev_recv",
+	};
+	const struct crosslat_layers *l = &a->layers;
+	char (*cells)[CROSSLAT_CELL_MAX];
+	size_t i, n = rows(l->nr, opts), nrows = 0, row = 0;
+	char lb[64], rb[64], reason[16];
+	unsigned int s, p;
+
+	if (opts->json) {
+		printf("{\"flows\":[");
+		for (i = 0; i < n; i++) {
+			const struct crosslat_layer_flow *f = &l->v[i];
+			bool first = true;
+
+			printf("%s{\"netns_inum\":%u", i ? "," : "", f->netns_inum);
+			json_trace(a, f->key.trace);
+			printf(",\"local\":\"%s\",\"remote\":\"%s\",\"task\":",
+			       crosslat_fmt_endpoint(lb, sizeof(lb), f->key.family, f->key.laddr,
+						     f->key.lport),
+			       crosslat_fmt_endpoint(rb, sizeof(rb), f->key.family, f->key.raddr,
+						     f->key.rport));
+			crosslat_json_str(stdout, f->task);
+			printf(",\"events\":{");
+			for (p = 1; p < CROSSLAT_LAYER_POINTS; p++)
+				printf("%s\"%s\":%" PRIu64, p > 1 ? "," : "", point_names[p],
+				       f->events[p]);
+			printf("},\"retrans\":%" PRIu64 ",\"unmatched\":%" PRIu64 ",\"stages\":[",
+			       f->retrans, f->unmatched);
+			for (s = 0; s < CROSSLAT_STAGE_NR; s++) {
+				const struct crosslat_layer_stage_lat *sl = &f->stage[s];
+
+				if (!sl->nr)
+					continue;
+				printf("%s{\"stage\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"segments\":%zu,\"p50_ns\":%" PRIu64 ",\"p90_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64 "}",
+				       first ? "" : ",", crosslat_stage_names[s], crosslat_stage_from[s],
+				       crosslat_stage_to[s], sl->nr, sl->p50, sl->p90, sl->max);
+				first = false;
+			}
+			printf("]}");
+		}
+		printf("],\"armings\":[");
+		for (i = 0; i < l->nr_arms; i++) {
+			const struct crosslat_layer_arm *arm = &l->arms[i];
+
+			printf("%s{\"ts_ns\":%" PRId64 ",\"netns_inum\":%u", i ? "," : "",
+			       arm->ts_ns, arm->netns_inum);
+			json_trace(a, arm->trace);
+			printf(",\"reason\":\"%s\"",
+			       crosslat_arm_reason_name(arm->reason, reason, sizeof(reason)));
+			if (arm->netns_only)
+				printf(",\"namespace\":true}");
+			else
+				printf(",\"local\":\"%s\",\"remote\":\"%s\"}",
+				       crosslat_fmt_endpoint(lb, sizeof(lb), arm->family, arm->laddr,
+							     arm->lport),
+				       crosslat_fmt_endpoint(rb, sizeof(rb), arm->family, arm->raddr,
+							     arm->rport));
+		}
+		printf("],\"events\":%" PRIu64 ",\"malformed\":%" PRIu64 "}\n", l->events,
+		       l->malformed);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		for (s = 0; s < CROSSLAT_STAGE_NR; s++)
+			nrows += !!l->v[i].stage[s].nr;
+	cells = cells_alloc(nrows, ARRAY_SIZE(cols));
+	if (!cells)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct crosslat_layer_flow *f = &l->v[i];
+
+		for (s = 0; s < CROSSLAT_STAGE_NR; s++) {
+			const struct crosslat_layer_stage_lat *sl = &f->stage[s];
+			char (*c)[CROSSLAT_CELL_MAX] = cells + row++ * ARRAY_SIZE(cols);
+
+			if (!sl->nr) {
+				row--;
+				continue;
+			}
+			trace_label(a, f->key.trace, c[0], CROSSLAT_CELL_MAX);
+			snprintf(c[1], CROSSLAT_CELL_MAX, "%u", f->netns_inum);
+			crosslat_fmt_endpoint(c[2], CROSSLAT_CELL_MAX, f->key.family, f->key.laddr,
+					      f->key.lport);
+			crosslat_fmt_endpoint(c[3], CROSSLAT_CELL_MAX, f->key.family, f->key.raddr,
+					      f->key.rport);
+			snprintf(c[4], CROSSLAT_CELL_MAX, "%s", f->task[0] ? f->task : "-");
+			snprintf(c[5], CROSSLAT_CELL_MAX, "%s", crosslat_stage_names[s]);
+			snprintf(c[6], CROSSLAT_CELL_MAX, "%s > %s", crosslat_stage_from[s],
+				 crosslat_stage_to[s]);
+			snprintf(c[7], CROSSLAT_CELL_MAX, "%zu", sl->nr);
+			crosslat_fmt_ms(c[8], CROSSLAT_CELL_MAX, sl->p50);
+			crosslat_fmt_ms(c[9], CROSSLAT_CELL_MAX, sl->p90);
+			crosslat_fmt_ms(c[10], CROSSLAT_CELL_MAX, sl->max);
+		}
+	}
+	crosslat_table_print(stdout, cols, ARRAY_SIZE(cols), (const char *)cells, nrows);
+	free(cells);
+	printf("%zu armed flow%s, %" PRIu64 " layer events, %zu arming%s", l->nr,
+	       l->nr == 1 ? "" : "s", l->events, l->nr_arms, l->nr_arms == 1 ? "" : "s");
+	for (i = 0; i < l->nr; i++)
+		if (l->v[i].retrans || l->v[i].unmatched)
+			break;
+	if (i < l->nr) {
+		uint64_t re = 0, un = 0;
+
+		for (i = 0; i < l->nr; i++) {
+			re += l->v[i].retrans;
+			un += l->v[i].unmatched;
+		}
+		printf("; %" PRIu64 " retransmitted, %" PRIu64 " without their call", re, un);
+	}
+	putchar('\n');
+	return 0;
+}
+
 /* ---- dags ------------------------------------------------------------------------------- */
 
 static int print_dags(const struct analysis *a, const struct analyze_opts *opts)
@@ -2181,6 +2329,7 @@ static void analysis_init(struct analysis *a, unsigned int needs)
 	crosslat_reqdag_init(&a->reqs);
 	crosslat_align_init(&a->align);
 	crosslat_pod_socks_init(&a->socks);
+	crosslat_layers_init(&a->layers);
 	a->progress = isatty(STDERR_FILENO);
 }
 
@@ -2194,6 +2343,7 @@ static void analysis_uninit(struct analysis *a)
 	crosslat_reqdag_uninit(&a->reqs);
 	crosslat_align_uninit(&a->align);
 	crosslat_pod_socks_uninit(&a->socks);
+	crosslat_layers_uninit(&a->layers);
 	crosslat_maps_uninit(&a->maps);
 	crosslat_flows_uninit(&a->flows);
 	crosslat_summary_uninit(&a->summary);
@@ -2235,7 +2385,11 @@ static int analysis_read(struct analysis *a, char **paths, int npaths)
 	if (a->reqs.malformed)
 		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_req events without their fields were ignored\n",
 			a->reqs.malformed);
+	if (a->layers.malformed)
+		fprintf(stderr, PROG ": warning: %" PRIu64 " crosslat_rtt_layer_* events without their fields were ignored\n",
+			a->layers.malformed);
 	if (crosslat_sched_finish(&a->sched) || crosslat_reqdag_finish(&a->reqs) ||
+	    crosslat_layers_finish(&a->layers) ||
 	    ((a->needs & NEED_ALIGN) &&
 	     crosslat_align_finish(&a->align, a->traces, a->nr_traces))) {
 		fprintf(stderr, PROG ": out of memory\n");

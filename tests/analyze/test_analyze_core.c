@@ -34,6 +34,7 @@
 #include "svg.h"
 #include "syscalls.h"
 #include "hops.h"
+#include "layers.h"
 #include "sched.h"
 #include "trace_find.h"
 #include "verdicts.h"
@@ -2354,6 +2355,109 @@ static void test_hops(void)
 	crosslat_hops_uninit(&h);
 }
 
+/* ---- layers ---- */
+
+static void layer_ev(struct crosslat_layers *l, const char *name, int64_t ts, uint8_t point,
+		     uint32_t seq, uint32_t len, int32_t ifindex)
+{
+	const struct tuple t = { 1, 1, 2, 45303, 5303 };
+	struct fake_event ev;
+
+	fe_new(&ev, name, ts, 0);
+	fe_tuple(&ev, &t);
+	fe_u64(&ev, "point", point);
+	fe_u64(&ev, "seq", seq);
+	fe_u64(&ev, "len", len);
+	fe_s64(&ev, "ifindex", ifindex);
+	fe_s64(&ev, "pid", point == CROSSLAT_LAYER_SOCK_SEND ? 77 : 0);
+	fe_str(&ev, "comm", point == CROSSLAT_LAYER_SOCK_SEND ? "client" : "");
+	CHECK_INT_EQ(crosslat_layers_add(l, &ev.r), 1);
+}
+
+static void test_layers(void)
+{
+	const char *sock = CROSSLAT_EV_LAYER_SOCK, *nf = CROSSLAT_EV_LAYER_NF;
+	const char *dev = CROSSLAT_EV_LAYER_DEV;
+	const struct tuple t = { 1, 1, 2, 45303, 5303 };
+	const struct crosslat_layer_flow *f;
+	struct crosslat_layers l;
+	struct fake_event ev;
+	char buf[16];
+	uint8_t a[16];
+
+	crosslat_layers_init(&l);
+	/* egress: two send calls, their segments through LOCAL_OUT, dev queue, dev xmit */
+	layer_ev(&l, nf, 500, CROSSLAT_LAYER_NF_OUT, 50, 10, 0);	/* before any call */
+	layer_ev(&l, sock, 1000, CROSSLAT_LAYER_SOCK_SEND, 100, 300, 0);
+	layer_ev(&l, nf, 1500, CROSSLAT_LAYER_NF_OUT, 100, 300, 0);
+	layer_ev(&l, dev, 1700, CROSSLAT_LAYER_DEV_QUEUE, 100, 300, 3);
+	layer_ev(&l, sock, 2000, CROSSLAT_LAYER_SOCK_SEND, 400, 100, 0);
+	layer_ev(&l, nf, 2100, CROSSLAT_LAYER_NF_OUT, 400, 100, 0);
+	layer_ev(&l, nf, 2120, CROSSLAT_LAYER_NF_OUT, 500, 0, 0);	/* an ACK */
+	layer_ev(&l, dev, 2150, CROSSLAT_LAYER_DEV_QUEUE, 400, 100, 3);
+	layer_ev(&l, dev, 2200, CROSSLAT_LAYER_DEV_XMIT, 400, 100, 5);	/* another device */
+	layer_ev(&l, dev, 51700, CROSSLAT_LAYER_DEV_XMIT, 100, 300, 3);
+	layer_ev(&l, dev, 52150, CROSSLAT_LAYER_DEV_XMIT, 400, 100, 3);
+	layer_ev(&l, nf, 90000, CROSSLAT_LAYER_NF_OUT, 100, 300, 0);	/* retransmitted */
+	layer_ev(&l, dev, 90100, CROSSLAT_LAYER_DEV_QUEUE, 100, 300, 3);
+	layer_ev(&l, dev, 90200, CROSSLAT_LAYER_DEV_XMIT, 100, 300, 3);
+	/* ingress: two segments; the second's read call returned before it came in */
+	layer_ev(&l, dev, 3000, CROSSLAT_LAYER_DEV_RECV, 7000, 200, 3);
+	layer_ev(&l, nf, 3010, CROSSLAT_LAYER_NF_IN, 7000, 200, 0);
+	layer_ev(&l, sock, 4010, CROSSLAT_LAYER_SOCK_RECV, 7000, 200, 0);
+	layer_ev(&l, sock, 4999, CROSSLAT_LAYER_SOCK_RECV, 7200, 100, 0);
+	layer_ev(&l, dev, 5000, CROSSLAT_LAYER_DEV_RECV, 7200, 100, 3);
+	layer_ev(&l, nf, 5020, CROSSLAT_LAYER_NF_IN, 7200, 100, 0);
+	/* an arming, a layer event without its point, another event */
+	fe_new(&ev, CROSSLAT_EV_LAYER_ARM, 400, 0);
+	fe_u64(&ev, "netns_inum", 4026531841u);
+	fe_u64(&ev, "netns_only", 0);
+	fe_u64(&ev, "family", 4);
+	v4(a, t.l);
+	fe_bytes(&ev, "laddr", a, 16);
+	v4(a, t.r);
+	fe_bytes(&ev, "raddr", a, 16);
+	fe_u64(&ev, "lport", t.lport);
+	fe_u64(&ev, "rport", t.rport);
+	fe_u64(&ev, "reason", 1);
+	CHECK_INT_EQ(crosslat_layers_add(&l, &ev.r), 1);
+	fe_new(&ev, nf, 600, 0);
+	fe_tuple(&ev, &t);
+	CHECK_INT_EQ(crosslat_layers_add(&l, &ev.r), 1);
+	fe_new(&ev, CROSSLAT_EV_PKT_HOP, 700, 0);
+	CHECK_INT_EQ(crosslat_layers_add(&l, &ev.r), 0);
+
+	CHECK_INT_EQ(crosslat_layers_finish(&l), 0);
+	CHECK_EQ(l.nr, 1);
+	CHECK_EQ(l.events, 21);
+	CHECK_EQ(l.malformed, 1);
+	CHECK_EQ(l.nr_arms, 1);
+	CHECK_EQ(l.arms[0].reason, 1);
+	CHECK_EQ(l.arms[0].lport, 45303);
+	f = &l.v[0];
+	CHECK(!strcmp(f->task, "client[77]"));
+	CHECK_EQ(f->events[CROSSLAT_LAYER_NF_OUT], 5);
+	CHECK_EQ(f->events[CROSSLAT_LAYER_DEV_XMIT], 4);
+	CHECK_EQ(f->retrans, 1);
+	CHECK_EQ(f->unmatched, 2);	/* seq 50 (no call), seq 7200 (read before) */
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_SEND].nr, 2);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_SEND].p50, 100);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_SEND].max, 500);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_OUT].nr, 2);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_OUT].max, 200);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_QDISC].nr, 2);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_QDISC].p50, 50000);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_QDISC].max, 50000);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_IN].nr, 2);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_IN].p50, 10);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_IN].max, 20);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_READ].nr, 1);
+	CHECK_EQ(f->stage[CROSSLAT_STAGE_READ].max, 1000);
+	CHECK(!strcmp(crosslat_arm_reason_name(2, buf, sizeof(buf)), "manual"));
+	CHECK(!strcmp(crosslat_arm_reason_name(7, buf, sizeof(buf)), "reason 7"));
+	crosslat_layers_uninit(&l);
+}
+
 /* ---- sched ---- */
 
 static void sched_switch_ev(struct crosslat_sched *s, int64_t ts, int64_t prev, uint64_t state,
@@ -3449,6 +3553,7 @@ int main(void)
 	TAP_RUN(test_verdicts_hosts);
 	TAP_RUN(test_sched);
 	TAP_RUN(test_hops);
+	TAP_RUN(test_layers);
 	TAP_RUN(test_svg_scale);
 	TAP_RUN(test_svg_line);
 	TAP_RUN(test_report);

@@ -22,9 +22,15 @@
 #     `arm --netns` arms every flow of a namespace (events of >= 5 flows, all in it).
 #  3. control: invalid requests get EINVAL (crosslatctl and raw netlink); the cap
 #     (max_armed=4) refuses the fifth entry with ENOSPC, counted in arm_refused.
-#  4. LTTng (lttng-probe-crosslat-rtt) records socket, netfilter, device and arm events of an
-#     armed flow, and of no other.
+#  4. LTTng (lttng-probe-crosslat-rtt) records socket, netfilter, device and arm events of the
+#     armed flows (45303 over cla0, 45310 over cla1 and its netem), and of no other;
+#     `crosslat-analyze layers` matches them into stages: 45310's qdisc stage (dev queue >
+#     dev xmit, where netem holds its segments) is DELAY_MS within 10%, 45303's and the
+#     other egress stages of both are under a tenth of it.
 #  5. rmmod crosslat_rtt while a namespace is armed and traffic flows.
+#  6. arm_netns=1: the 5310 connection's alert arms all of cla (one crosslat_rtt_layer_arm,
+#     netns_only=1, reason 1): layer events of every connection in it, none elsewhere, none
+#     after the arming's end.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$CROSSLATCTL" ] || fail "crosslatctl not built (make userspace)"
@@ -302,7 +308,9 @@ if [ -n "$probe" ] && command -v lttng-sessiond >/dev/null; then
 	lttng enable-event -k 'crosslat_rtt_layer_*' >/dev/null
 	lttng start >/dev/null
 	"$CROSSLATCTL" arm "$flow" --netns /run/netns/$NS_A --ms 60000 || fail "arm for LTTng"
-	clients 2
+	"$CROSSLATCTL" arm "10.9.1.1:45310>10.9.1.2:5310" --netns /run/netns/$NS_A --ms 60000 ||
+		fail "arm 45310 for LTTng"
+	clients 3
 	"$CROSSLATCTL" disarm --all
 	lttng stop >/dev/null
 	lttng destroy >/dev/null
@@ -313,9 +321,29 @@ if [ -n "$probe" ] && command -v lttng-sessiond >/dev/null; then
 		n=$(grep -c "crosslat_rtt_layer_$e:" "$OUT/lttng.txt" || true)
 		[ "$n" -gt 0 ] || fail "LTTng: no crosslat_rtt_layer_$e"
 	done
-	other=$(grep 'crosslat_rtt_layer_' "$OUT/lttng.txt" | grep -vc 'lport = 45303,' || true)
+	other=$(grep 'crosslat_rtt_layer_' "$OUT/lttng.txt" | grep -v 'layer_arm:' |
+		grep -Evc 'lport = 453(03|10),' || true)
 	expect_eq "LTTng: layer events of other flows" "$other" 0
-	say "ok: LTTng recorded $(grep -c 'crosslat_rtt_layer_' "$OUT/lttng.txt") layer events of $flow"
+	say "ok: LTTng recorded $(grep -c 'crosslat_rtt_layer_' "$OUT/lttng.txt") layer events of $flow and 45310"
+	ANALYZE=$CROSSLAT_TOP/build/analyze/crosslat-analyze
+	[ -x "$ANALYZE" ] || fail "$ANALYZE not built (make analyze)"
+	"$ANALYZE" layers "$OUT/lttng" >"$OUT/layers.txt" 2>&1 || fail "crosslat-analyze layers: $(cat "$OUT/layers.txt")"
+	sed 's/^/      /' "$OUT/layers.txt" >&2
+	"$ANALYZE" layers --json "$OUT/lttng" >"$OUT/layers.json" || fail "crosslat-analyze layers --json"
+	# stage_ns PORT STAGE FIELD: the flow's figure (ns), or -1 without the stage
+	stage_ns() {
+		jq -r --arg p ":$1" --arg s "$2" --arg f "$3" '[.flows[] | select(.local | endswith($p))
+			| .stages[] | select(.stage == $s) | .[$f]] | first // -1' "$OUT/layers.json"
+	}
+	q10=$(stage_ns 45310 qdisc p50_ns) n10=$(stage_ns 45310 qdisc segments)
+	[ "$n10" -ge 3 ] || fail "layers: $n10 qdisc segments of 45310"
+	within_pct "layers: 45310's qdisc stage median, ns" "$q10" $((DELAY_MS * 1000000)) 10
+	for c in 45303:qdisc 45303:send 45303:out 45310:send 45310:out; do
+		v=$(stage_ns "${c%:*}" "${c#*:}" p50_ns)
+		[ "$v" -ge 0 ] && [ "$v" -lt $((DELAY_MS * 100000)) ] ||
+			fail "layers: $c stage median $v ns, not under a tenth of ${DELAY_MS} ms"
+	done
+	say "ok: layers: 45310's qdisc stage median $(ns_to_ms "$q10") ms over $n10 segments (netem ${DELAY_MS} ms); 45303's $(ns_to_ms "$(stage_ns 45303 qdisc p50_ns)") ms; send, out stages under a tenth"
 else
 	say "LTTng probe or lttng-tools missing: LTTng part not run"
 fi
@@ -334,3 +362,49 @@ say "ok: rmmod while armed under traffic ($ev layer events before it)"
 sleep 0.5
 touch "$OUT/stop"
 wait $cpid || true
+
+# ---- 6. arm_netns=1: an alert arms its flow's whole namespace ----
+load_rtt alert_interval_ms=3600000 arm_ms=$ARM_MS max_armed=4 sample_every=1 arm_netns=1
+"$CROSSLATCTL" threshold set ${THRESH_MS}ms --netns /run/netns/$NS_A
+trace_on
+clients "$RUN_S" || fail "clients failed (arm_netns=1)"
+sleep 0.3
+trace_off netns
+python3 - "$OUT/netns.trace" "$inum_a" >"$OUT/netns.txt" <<'PY' || fail "arm_netns=1: $(tail -n 3 "$OUT/netns.txt")"
+import re, sys
+path, inum_a = sys.argv[1], int(sys.argv[2])
+rx = re.compile(r"\s(\d+\.\d+): (crosslat_\w+): netns=(\d+)(?: netns_only=(\d+))? "
+                r"\[([^\]]*)\]:(\d+) -> \[([^\]]*)\]:(\d+)(.*)")
+ev = []
+for line in open(path):
+    m = rx.search(line)
+    if m:
+        rest = dict(kv.split("=", 1) for kv in m.group(9).split() if "=" in kv)
+        ev.append((float(m.group(1)), m.group(2), int(m.group(3)), m.group(4),
+                   tuple(sorted((int(m.group(6)), int(m.group(8))))), rest))
+bad = 0
+def check(what, ok):
+    global bad
+    print("%s: %s" % ("ok" if ok else "FAIL", what))
+    bad += not ok
+alerts = [e for e in ev if e[1] == "crosslat_rtt_alert"]
+arms = [e for e in ev if e[1] == "crosslat_rtt_layer_arm"]
+layers = [e for e in ev if e[1].startswith("crosslat_rtt_layer_") and e not in arms]
+check("one alert, of the delayed connection in cla (%d)" % len(alerts),
+      len(alerts) == 1 and alerts[0][4] == (5310, 45310) and alerts[0][2] == inum_a)
+check("one arming: the namespace (netns_only=1), by the alert (reason 1)",
+      len(arms) == 1 and arms[0][3] == "1" and arms[0][5].get("reason") == "1" and
+      arms[0][2] == inum_a)
+conns = {e[4] for e in layers}
+print("layer events: %d, of %d connections: %s" % (len(layers), len(conns), sorted(conns)))
+check("layer events of several connections (>= 5)", len(conns) >= 5)
+check("all of them in cla", all(e[2] == inum_a for e in layers))
+if arms and alerts:
+    until = int(arms[0][5]["until"]) / 1e9
+    after = [e for e in layers if e[0] > until + 0.002]
+    check("first layer event after the alert, none after the arming ended (%d)" % len(after),
+          layers and min(e[0] for e in layers) >= alerts[0][0] and not after)
+sys.exit(1 if bad else 0)
+PY
+sed 's/^/    /' "$OUT/netns.txt" >&2
+expect_eq "arm_netns=1: nothing armed after expiry" "$(proc_stat arm_active)" 0
