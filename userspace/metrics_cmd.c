@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * crosslatctl metrics: per-cgroup histograms of crosslat_metrics.ko (table, JSON,
- * Prometheus text exposition) and their per-cgroup configuration (set, off).
+ * Prometheus text exposition) and their per-cgroup configuration (set, off, and apply: a
+ * declarative file, metrics_file.h).
  */
 
 #define _GNU_SOURCE
@@ -27,6 +28,7 @@
 #include "core/log2_hist.h"
 #include "core/metrics_conf.h"
 #include "metrics_cmd.h"
+#include "metrics_file.h"
 #include "nl_crosslat.h"
 
 #define PROG		"crosslatctl"
@@ -61,6 +63,7 @@ struct mopts {
 	const char *cgroup;	/* --cgroup */
 	uint32_t every;		/* --sample */
 	bool every_given;
+	bool dry_run;		/* apply --dry-run */
 };
 
 static void usage(FILE *f)
@@ -69,6 +72,7 @@ static void usage(FILE *f)
 		"usage: " PROG " metrics [--cgroup PATH] [--json | --prometheus]\n"
 		"       " PROG " metrics set PATH METRIC[,METRIC...] [--sample N]\n"
 		"       " PROG " metrics off PATH [METRIC[,METRIC...]]\n"
+		"       " PROG " metrics apply FILE [--dry-run]\n"
 		"\n"
 		"Per-cgroup kernel metrics of crosslat_metrics.ko, as log2 histograms (ns).\n"
 		"  METRIC   runq    runqueue latency: wakeup or preemption to running\n"
@@ -88,6 +92,11 @@ static void usage(FILE *f)
 		"           each CPU (--sample N, 1-%d, default 1); needs CAP_NET_ADMIN\n"
 		"  off      disables those metrics (all when none is named); their histograms\n"
 		"           are dropped\n"
+		"  apply    makes FILE the whole configuration: each line 'PATH METRIC[,...]\n"
+		"           [sample=N]' sets its cgroup (a changed one only: the others keep\n"
+		"           their histograms), every other configured cgroup is turned off.\n"
+		"           '#' starts a comment; FILE '-' is stdin. Nothing is changed when a\n"
+		"           line is wrong. Prints each change; --dry-run prints them only\n"
 		"  --json   one document: [{cgroup_id, cgroup, metrics, sample_every, events{},\n"
 		"           drops{}, hists{NAME: {count, sum_ns, min_ns, max_ns, buckets: [{lo,\n"
 		"           hi, count}...]}}}], buckets in ns, empty ones left out (blkio_bytes:\n"
@@ -108,7 +117,8 @@ static void usage(FILE *f)
 		"  sudo " PROG " metrics set web blkio,dns\n"
 		"  " PROG " metrics --cgroup web\n"
 		"  " PROG " metrics --prometheus > /var/lib/node_exporter/crosslat.prom\n"
-		"  sudo " PROG " metrics off web faults\n",
+		"  sudo " PROG " metrics off web faults\n"
+		"  sudo " PROG " metrics apply /etc/crosslat/metrics.conf\n",
 		CROSSLAT_METRICS_SAMPLE_MAX);
 }
 
@@ -640,6 +650,7 @@ static int parse_opts(int argc, char **argv, struct mopts *o)
 		{ "prometheus",	no_argument,		NULL, 'P' },
 		{ "cgroup",	required_argument,	NULL, 'c' },
 		{ "sample",	required_argument,	NULL, 's' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
@@ -671,6 +682,9 @@ static int parse_opts(int argc, char **argv, struct mopts *o)
 			}
 			o->every = v;
 			o->every_given = true;
+			break;
+		case 'n':
+			o->dry_run = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -772,8 +786,141 @@ static int cmd_change(struct crosslat_nl *nl, bool on, int nargs, char **args,
 	return EXIT_SUCCESS;
 }
 
+/* "runq,faults" for mask (into buf). */
+static const char *mask_names(char *buf, size_t len, uint32_t mask)
+{
+	size_t off = 0;
+	unsigned int m;
+
+	buf[0] = '\0';
+	for (m = 0; m < __CROSSLAT_METRIC_MAX && off < len; m++)
+		if (mask & (1u << m))
+			off += snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+					crosslat_metrics_name(m));
+	return buf;
+}
+
+/* A configuration file read and its cgroups resolved, before any change. */
+struct apply_plan {
+	struct metrics_file mf;
+	uint64_t *ids;		/* of mf->v[i] */
+};
+
+static void apply_plan_free(struct apply_plan *p)
+{
+	free(p->ids);
+	metrics_file_free(&p->mf);
+}
+
+/* Reads file into p: 0, or EXIT_USAGE after saying why. */
+static int apply_read(const char *file, struct apply_plan *p)
+{
+	char err_msg[320];
+	size_t i, k;
+	FILE *f;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, PROG ": metrics apply: %s: %s\n", file, strerror(errno));
+		return EXIT_USAGE;
+	}
+	err = metrics_file_parse(f, file, &p->mf, err_msg, sizeof(err_msg));
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		fprintf(stderr, PROG ": metrics apply: %s\n", err_msg);
+		return EXIT_USAGE;
+	}
+	p->ids = calloc(p->mf.nr ? p->mf.nr : 1, sizeof(*p->ids));
+	if (!p->ids) {
+		fprintf(stderr, PROG ": metrics apply: out of memory\n");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < p->mf.nr; i++) {
+		const struct metrics_file_line *l = &p->mf.v[i];
+
+		err = resolve_cgroup(l->path, &p->ids[i]);
+		if (err) {
+			fprintf(stderr, PROG ": metrics apply: %s:%u: %s: not a cgroup v2 directory: %s\n",
+				file, l->line, l->path, strerror(-err));
+			return EXIT_USAGE;
+		}
+		for (k = 0; k < i; k++)
+			if (p->ids[k] == p->ids[i]) {
+				fprintf(stderr, PROG ": metrics apply: %s:%u: %s is the cgroup of line %u\n",
+					file, l->line, l->path, p->mf.v[k].line);
+				return EXIT_USAGE;
+			}
+	}
+	return 0;
+}
+
+/* apply FILE: the file's cgroups set as it says (when changed), every other one off. */
+static int cmd_apply(struct crosslat_nl *nl, const struct apply_plan *p, const struct mopts *o)
+{
+	const char *verb = o->dry_run ? "would " : "";
+	const struct metrics_file *mf = &p->mf;
+	unsigned int set = 0, off = 0, same = 0;
+	const uint64_t *ids = p->ids;
+	struct cg_set cur = { 0 };
+	int ret = EXIT_RUNTIME, err;
+	char names[96];
+	size_t i, k;
+
+	err = get_all(nl, &cur);
+	if (err) {
+		crosslat_nl_report("metrics apply", nl, err, MODULE);
+		goto out;
+	}
+	for (i = 0; i < mf->nr; i++) {
+		const struct cg *c = NULL;
+
+		for (k = 0; k < cur.nr; k++)
+			if (cur.v[k].id == ids[i])
+				c = &cur.v[k];
+		if (c && c->mask == mf->v[i].mask && c->every == mf->v[i].every) {
+			same++;
+			continue;
+		}
+		printf("%sset %s %s sample=%" PRIu32 "\n", verb, mf->v[i].path,
+		       mask_names(names, sizeof(names), mf->v[i].mask), mf->v[i].every);
+		set++;
+		if (!o->dry_run && (err = set_conf(nl, ids[i], mf->v[i].mask, mf->v[i].every))) {
+			crosslat_nl_report("metrics apply", nl, err, MODULE);
+			goto out;
+		}
+	}
+	for (k = 0; k < cur.nr; k++) {
+		const char *name;
+
+		for (i = 0; i < mf->nr && ids[i] != cur.v[k].id; i++)
+			;
+		if (i < mf->nr || !cur.v[k].mask)
+			continue;
+		name = cgroup_name(cur.v[k].id);
+		if (name)
+			printf("%soff %s\n", verb, name);
+		else
+			printf("%soff id:%" PRIu64 "\n", verb, cur.v[k].id);
+		off++;
+		if (!o->dry_run && (err = set_conf(nl, cur.v[k].id, 0, cur.v[k].every))) {
+			crosslat_nl_report("metrics apply", nl, err, MODULE);
+			goto out;
+		}
+	}
+	printf("%s%u set, %u off, %u unchanged\n", o->dry_run ? "dry run: " : "", set, off,
+	       same);
+	ret = EXIT_SUCCESS;
+out:
+	free(cur.v);
+	return ret;
+}
+
 int metrics_cmd_main(int argc, char **argv)
 {
+	struct apply_plan plan = { 0 };
 	struct mopts o = { 0 };
 	struct crosslat_nl *nl = NULL;
 	int ret = EXIT_USAGE, nargs, err;
@@ -797,10 +944,23 @@ int metrics_cmd_main(int argc, char **argv)
 		fprintf(stderr, PROG ": metrics: --sample goes with set\n");
 		goto usage;
 	}
-	if (nargs && strcmp(args[0], "set") && strcmp(args[0], "off")) {
-		fprintf(stderr, PROG ": metrics: unknown action '%s' (set or off)\n", args[0]);
+	if (nargs && strcmp(args[0], "set") && strcmp(args[0], "off") &&
+	    strcmp(args[0], "apply")) {
+		fprintf(stderr, PROG ": metrics: unknown action '%s' (set, off or apply)\n",
+			args[0]);
 		goto usage;
 	}
+	if (o.dry_run && (!nargs || strcmp(args[0], "apply"))) {
+		fprintf(stderr, PROG ": metrics: --dry-run goes with apply\n");
+		goto usage;
+	}
+	if (nargs && !strcmp(args[0], "apply") && (nargs != 2 || o.every_given)) {
+		fprintf(stderr, PROG ": metrics apply takes one FILE (sample=N goes in it)\n");
+		goto usage;
+	}
+	/* a wrong file changes nothing, module or not */
+	if (nargs && !strcmp(args[0], "apply") && apply_read(args[1], &plan))
+		goto cleanup;
 	err = crosslat_nl_open(&nl);
 	if (err) {
 		crosslat_nl_report("metrics", NULL, err, MODULE);
@@ -809,6 +969,8 @@ int metrics_cmd_main(int argc, char **argv)
 	}
 	if (!nargs)
 		ret = cmd_show(nl, &o);
+	else if (!strcmp(args[0], "apply"))
+		ret = cmd_apply(nl, &plan, &o);
 	else
 		ret = cmd_change(nl, !strcmp(args[0], "set"), nargs - 1, args + 1, &o);
 	goto cleanup;
@@ -817,6 +979,7 @@ usage:
 	fprintf(stderr, "Try '" PROG " metrics --help'.\n");
 cleanup:
 	crosslat_nl_close(nl);
+	apply_plan_free(&plan);
 	dirs_free();
 	return ret;
 }

@@ -56,6 +56,7 @@ static int __init crosslat_metrics_init(void)
 	err = metrics_netlink_init();
 	if (err)
 		goto err_dns;
+	metrics_report_start();
 	pr_info("up to %u cgroups, %u task slots, %u bio slots, %u DNS slots\n",
 		metrics_max_cgroups, metrics_task_slots, metrics_blkio_slots, metrics_dns_slots);
 	return 0;
@@ -75,8 +76,9 @@ err_counters:
 
 static void __exit crosslat_metrics_exit(void)
 {
-	/* no new configuration; then every cgroup off, which unregisters every probe */
+	/* no new configuration, no report; then every cgroup off (unregisters every probe) */
 	metrics_netlink_exit();
+	metrics_report_stop();
 	metrics_table_exit();
 	metrics_dns_exit();
 	metrics_block_exit();

@@ -181,6 +181,10 @@ int metrics_dns_register(void);
 void metrics_dns_unregister(void);
 extern const unsigned int metrics_dns_nr_probes;
 
+/* report.c: the periodic crosslat_metrics_hist events (hist_interval_ms). */
+void metrics_report_start(void);
+void metrics_report_stop(void);	/* sleeps; no event after it returns */
+
 /* netlink.c: commands and counters in the crosslat family. */
 int metrics_netlink_init(void);
 void metrics_netlink_exit(void);

@@ -238,6 +238,24 @@ expect tuple_outer_named	2 "--outer: invalid TUPLE 'x'"	map --outer x
 expect tuple_grammar_hint	2 "TUPLE is \[PROTO/\]SRC\[:PORT\]>DST\[:PORT\], e\.g\. 'tcp/10\.244\.1\.2:40000>10\.244\.2\.3:8080'" \
 				map --inner '>>'
 
+# metrics apply FILE: a wrong file is refused before anything is asked of the module.
+printf '# comment\nweb runq,bogus\n' >"$tmp/bad-metric.conf"
+printf 'web runq\n\n  web   faults  # again\n' >"$tmp/dup.conf"
+printf 'web runq sample=0\n' >"$tmp/bad-sample.conf"
+printf 'web runq sample=5 extra\n' >"$tmp/extra.conf"
+printf 'web\n' >"$tmp/no-metric.conf"
+printf 'crosslat-no-such-cgroup runq\n' >"$tmp/no-cgroup.conf"
+expect metrics_apply_bad_metric	2 'bad-metric.conf:2: .runq,bogus.: expected metric names' metrics apply "$tmp/bad-metric.conf"
+expect metrics_apply_dup	2 'dup.conf:3: web already configured on line 1' metrics apply "$tmp/dup.conf"
+expect metrics_apply_bad_sample	2 'bad-sample.conf:1: .sample=0.: expected sample=N' metrics apply "$tmp/bad-sample.conf"
+expect metrics_apply_extra	2 'extra.conf:1: expected PATH METRIC' metrics apply "$tmp/extra.conf"
+expect metrics_apply_no_metric	2 'no-metric.conf:1: expected PATH METRIC' metrics apply "$tmp/no-metric.conf"
+expect metrics_apply_no_cgroup	2 'no-cgroup.conf:1: crosslat-no-such-cgroup: not a cgroup v2 directory' metrics apply "$tmp/no-cgroup.conf"
+expect metrics_apply_no_file	2 'no-such.conf: No such file' metrics apply "$tmp/no-such.conf"
+expect metrics_apply_two_files	2 'takes one FILE'		metrics apply "$tmp/dup.conf" "$tmp/dup.conf"
+expect metrics_apply_sample_opt	2 'takes one FILE'		metrics apply "$tmp/dup.conf" --sample 5
+expect metrics_dry_run_alone	2 '--dry-run goes with apply'	metrics set web runq --dry-run
+
 # Runtime: the family is absent here, so valid requests end in exit 1 with a hint.
 if LD_PRELOAD='' "$ctl" stats >/dev/null 2>&1; then
 	expect stats_loaded		0 '^marks +[0-9]+$'		stats

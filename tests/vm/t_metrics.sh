@@ -27,7 +27,9 @@
 #    counted under traffic);
 #  - malformed control requests get EINVAL, unprivileged ones EPERM; crosslatctl refuses bad
 #    arguments; --prometheus prints consistent histograms; rmmod under load (block I/O and
-#    DNS in flight too) is safe; a full table of pending DNS queries counts its drops.
+#    DNS in flight too) is safe; a full table of pending DNS queries counts its drops;
+#  - `metrics apply FILE` makes the file the whole configuration: its cgroups set (a changed
+#    one only), every other one off; --dry-run changes nothing; applied twice, nothing.
 . "$(dirname "$0")/lib.sh"
 
 CG=/sys/fs/cgroup
@@ -62,7 +64,7 @@ fcntl.ioctl(os.open("/dev/loop-control", os.O_RDWR), 0x4C81, int(sys.argv[1]))' 
 	rm -f $BLK_IMG
 	rmmod null_blk 2>/dev/null || true
 	netns_pair_del
-	for p in $A $B; do
+	for p in $A $B $CG/clm_c; do
 		[ -d $p ] || continue
 		cat $p/cgroup.procs 2>/dev/null | xargs -r -n1 sh -c 'echo $0 >/sys/fs/cgroup/cgroup.procs' 2>/dev/null || true
 		rmdir $p 2>/dev/null || true
@@ -532,3 +534,85 @@ expect_eq "queries seen" "$seen" 150
 [ "$dropped" -ge $((150 - 64)) ] && [ "$dropped" -lt 150 ] ||
 	fail "$dropped dropped, want 86 to 149 (64 kept at most, some kept)"
 expect_eq "answers timed" "$(hist $A dns count)" 0
+
+# 12. a declarative file: apply makes it the configuration, --dry-run only says so
+ctl set $B runq --sample 7 || fail "metrics set $B runq --sample 7"
+mkdir -p $CG/clm_c
+cat >"$OUT/metrics.conf" <<EOF
+# the victim and a third cgroup; clm_b is left out, so turned off
+$A	runq,faults	# victim
+clm_c	dns,tcp_retrans  sample=10
+EOF
+# conf CGROUP: "metrics sample_every" of its --json entry, "-" when not listed
+conf() {
+	ctl --json --cgroup "$1" | jq -r '.[0] // {} | if (.metrics // []) | length > 0 then
+		"\(.metrics | join(",")) \(.sample_every)" else "-" end'
+}
+ctl apply --dry-run "$OUT/metrics.conf" >"$OUT/apply-dry.txt" || fail "metrics apply --dry-run"
+sed 's/^/    /' "$OUT/apply-dry.txt" >&2
+expect_eq "dry run: the changes" "$(grep -c '^would ' "$OUT/apply-dry.txt")" 3
+grep -qx "would set $A runq,faults sample=1" "$OUT/apply-dry.txt" &&
+	grep -qx "would set clm_c tcp_retrans,dns sample=10" "$OUT/apply-dry.txt" &&
+	grep -qx "would off /clm_b" "$OUT/apply-dry.txt" || fail "dry run: $(cat "$OUT/apply-dry.txt")"
+expect_eq "dry run: $A as it was" "$(conf $A)" "dns 1"
+expect_eq "dry run: clm_b as it was" "$(conf clm_b)" "runq 7"
+ctl apply "$OUT/metrics.conf" >"$OUT/apply.txt" || fail "metrics apply"
+expect_eq "applied: summary" "$(tail -n1 "$OUT/apply.txt")" "2 set, 1 off, 0 unchanged"
+expect_eq "applied: $A" "$(conf $A)" "runq,faults 1"
+expect_eq "applied: clm_c" "$(conf clm_c)" "tcp_retrans,dns 10"
+expect_eq "applied: clm_b" "$(conf clm_b)" "-"
+expect_eq "applied again" "$(ctl apply - <"$OUT/metrics.conf")" "0 set, 0 off, 2 unchanged"
+say "ok: metrics apply: $(tr '\n' ';' <"$OUT/apply.txt")"
+
+# 13. the periodic crosslat_metrics_hist events, recorded by LTTng: every hist_interval_ms
+#     (100) each enabled histogram of clm_a; its runq counts grow, the last is what
+#     crosslatctl reads after it; the interval is validated
+P=/sys/module/crosslat_metrics/parameters/hist_interval_ms
+for bad in 5 3600001 abc -1; do
+	echo "$bad" >$P 2>/dev/null && fail "hist_interval_ms accepted $bad"
+done
+expect_eq "hist_interval_ms after bad writes" "$(cat $P)" 1000
+probe=$(find "$KMOD_OUT" -name lttng-probe-crosslat-metrics.ko -print -quit)
+if [ -n "$probe" ] && command -v lttng-sessiond >/dev/null; then
+	lttng_start_daemon sched
+	insmod "$probe"
+	lttng create clm --output="$OUT/lttng" >/dev/null
+	lttng enable-event -k crosslat_metrics_hist >/dev/null
+	lttng start >/dev/null
+	echo 100 >$P
+	for i in $(seq 8); do $LOAD $A runq 30 5000000 1000 0 >/dev/null || fail "metrics_load"; done
+	sleep 0.3
+	lttng stop >/dev/null
+	final=$(hist $A runq count)
+	echo 1000 >$P
+	lttng destroy >/dev/null
+	rmmod lttng_probe_crosslat_metrics
+	lttng_stop_daemon
+	babeltrace2 "$OUT/lttng" >"$OUT/lttng.txt" || fail "babeltrace2 could not read the trace"
+	ida=$(stat -c %i $A)
+	python3 - "$OUT/lttng.txt" "$ida" "$final" >"$OUT/hist-events.txt" <<'PY' ||
+import re, statistics, sys
+path, cg, final = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rx = re.compile(r"^\[(\d+):(\d+):(\d+\.\d+)\].*crosslat_metrics_hist: .*cgroup_id = (\d+), "
+                r"hist = \d+, name = \"(\w+)\".*count = (\d+), sum = (\d+)")
+ev = []
+for line in open(path):
+    m = rx.search(line)
+    if m and int(m.group(4)) == cg and m.group(5) == "runq":
+        t = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+        ev.append((t, int(m.group(6))))
+counts = [c for _, c in ev]
+gaps = [b[0] - a[0] for a, b in zip(ev, ev[1:])]
+print("%d runq events of clm_a, counts %s..%s, final %d, median interval %.1f ms" % (
+      len(ev), counts[0] if ev else "-", counts[-1] if ev else "-", final,
+      statistics.median(gaps) * 1e3 if gaps else 0))
+ok = (len(ev) >= 5 and all(a <= b for a, b in zip(counts, counts[1:])) and
+      counts[-1] > counts[0] and counts[-1] == final and
+      0.075 <= statistics.median(gaps) <= 0.15)
+sys.exit(0 if ok else 1)
+PY
+		fail "crosslat_metrics_hist: $(cat "$OUT/hist-events.txt")"
+	say "ok: crosslat_metrics_hist: $(cat "$OUT/hist-events.txt")"
+else
+	say "LTTng probe or lttng-tools missing: crosslat_metrics_hist not checked"
+fi
