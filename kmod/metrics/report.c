@@ -15,7 +15,7 @@
 #define HIST_INTERVAL_MAX_MS	3600000
 
 static unsigned int hist_interval_ms = 1000;
-static bool report_stopped;	/* module exit began; under the parameters' lock */
+static bool report_running;	/* between start and stop; under the parameters' lock */
 static struct crosslat_log2_hist report_scratch;	/* only the report work uses it */
 
 static void report_fn(struct work_struct *work);
@@ -70,7 +70,7 @@ static int interval_set(const char *val, const struct kernel_param *kp)
 	if (ms && (ms < HIST_INTERVAL_MIN_MS || ms > HIST_INTERVAL_MAX_MS))
 		return -EINVAL;
 	WRITE_ONCE(hist_interval_ms, ms);
-	if (ms && !report_stopped)
+	if (ms && report_running)	/* not at load, before the table exists */
 		mod_delayed_work(system_wq, &report_work, msecs_to_jiffies(ms));
 	return 0;
 }
@@ -84,17 +84,21 @@ MODULE_PARM_DESC(hist_interval_ms, "period of the crosslat_metrics_hist events, 
 
 void metrics_report_start(void)
 {
-	unsigned int ms = READ_ONCE(hist_interval_ms);
+	unsigned int ms;
 
+	kernel_param_lock(THIS_MODULE);
+	report_running = true;
+	ms = hist_interval_ms;
 	if (ms)
 		schedule_delayed_work(&report_work, msecs_to_jiffies(ms));
+	kernel_param_unlock(THIS_MODULE);
 }
 
 void metrics_report_stop(void)
 {
 	/* no parameter write re-arms the work once this is set */
 	kernel_param_lock(THIS_MODULE);
-	report_stopped = true;
+	report_running = false;
 	kernel_param_unlock(THIS_MODULE);
 	cancel_delayed_work_sync(&report_work);
 }
