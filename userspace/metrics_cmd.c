@@ -584,6 +584,8 @@ static void print_prometheus(const struct cg_set *set)
 		[CROSSLAT_METRICS_HIST_BLKIO_WRITE] = "crosslat_block_io_write_seconds",
 		[CROSSLAT_METRICS_HIST_BLKIO_BYTES] = "crosslat_block_io_size_bytes",
 		[CROSSLAT_METRICS_HIST_DNS] = "crosslat_dns_latency_seconds",
+		[CROSSLAT_METRICS_HIST_ONCPU] = "crosslat_cpu_on_seconds",
+		[CROSSLAT_METRICS_HIST_OFFCPU] = "crosslat_cpu_off_seconds",
 	};
 	static const char *const prom_help[__CROSSLAT_METRICS_HIST_MAX] = {
 		[CROSSLAT_METRICS_HIST_RUNQ] = "Time tasks waited in a runqueue, from wakeup or preemption to running.",
@@ -594,6 +596,8 @@ static void print_prometheus(const struct cg_set *set)
 		[CROSSLAT_METRICS_HIST_BLKIO_WRITE] = "Block I/O writes of the cgroup's tasks, from submission to completion.",
 		[CROSSLAT_METRICS_HIST_BLKIO_BYTES] = "Sizes of the block I/O reads and writes of the cgroup's tasks.",
 		[CROSSLAT_METRICS_HIST_DNS] = "DNS queries over UDP from the cgroup's sockets, from the query sent to its answer received.",
+		[CROSSLAT_METRICS_HIST_ONCPU] = "Stretches the cgroup's tasks ran on a CPU, from switch in to switch out.",
+		[CROSSLAT_METRICS_HIST_OFFCPU] = "Times the cgroup's tasks blocked (sleep, I/O, lock), from switch out to their next switch in.",
 	};
 	const struct hist *h;
 	uint64_t cum;
@@ -757,7 +761,7 @@ static int cmd_change(struct crosslat_nl *nl, bool on, int nargs, char **args,
 		return EXIT_USAGE;
 	}
 	if (nargs == 2 && crosslat_metrics_parse_list(args[1], strlen(args[1]), &list)) {
-		fprintf(stderr, PROG ": %s: '%s': expected metric names (runq, faults, tcp_retrans, blkio, dns, all) separated by commas\n",
+		fprintf(stderr, PROG ": %s: '%s': expected metric names (runq, faults, tcp_retrans, blkio, dns, cpu, all) separated by commas\n",
 			what, args[1]);
 		return EXIT_USAGE;
 	}

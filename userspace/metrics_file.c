@@ -88,7 +88,7 @@ int metrics_file_parse(FILE *f, const char *name, struct metrics_file *mf, char 
 		}
 		if (crosslat_metrics_parse_list(tok[1], strlen(tok[1]), &mask)) {
 			fail(mf, err, errlen,
-			     "%s:%u: '%s': expected metric names (runq, faults, tcp_retrans, blkio, dns, all) separated by commas",
+			     "%s:%u: '%s': expected metric names (runq, faults, tcp_retrans, blkio, dns, cpu, all) separated by commas",
 			     name, lineno, tok[1]);
 			free(buf);
 			return -1;

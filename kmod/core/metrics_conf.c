@@ -8,6 +8,7 @@ static const char *const metric_names[__CROSSLAT_METRIC_MAX] = {
 	[CROSSLAT_METRIC_TCP_RETRANS] = "tcp_retrans",
 	[CROSSLAT_METRIC_BLKIO] = "blkio",
 	[CROSSLAT_METRIC_DNS] = "dns",
+	[CROSSLAT_METRIC_CPU] = "cpu",
 };
 
 static const struct {
@@ -22,6 +23,8 @@ static const struct {
 	[CROSSLAT_METRICS_HIST_BLKIO_WRITE] = { "blkio_write", CROSSLAT_METRIC_BLKIO },
 	[CROSSLAT_METRICS_HIST_BLKIO_BYTES] = { "blkio_bytes", CROSSLAT_METRIC_BLKIO },
 	[CROSSLAT_METRICS_HIST_DNS] = { "dns", CROSSLAT_METRIC_DNS },
+	[CROSSLAT_METRICS_HIST_ONCPU] = { "oncpu", CROSSLAT_METRIC_CPU },
+	[CROSSLAT_METRICS_HIST_OFFCPU] = { "offcpu", CROSSLAT_METRIC_CPU },
 };
 
 const char *crosslat_metrics_name(unsigned int metric)

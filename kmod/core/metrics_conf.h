@@ -9,11 +9,11 @@
 #include "core_types.h"
 #include <uapi/linux/crosslat_metrics.h>
 
-/* "runq", "faults", "tcp_retrans", "blkio", "dns"; NULL past the last metric. */
+/* "runq", "faults", "tcp_retrans", "blkio", "dns", "cpu"; NULL past the last metric. */
 const char *crosslat_metrics_name(unsigned int metric);
 /*
  * "runq", "fault_minor", "fault_major", "tcp_retrans", "blkio_read", "blkio_write",
- * "blkio_bytes", "dns"; NULL past the last histogram.
+ * "blkio_bytes", "dns", "oncpu", "offcpu"; NULL past the last histogram.
  */
 const char *crosslat_metrics_hist_name(unsigned int hist);
 /* "bytes" for a histogram of sizes (blkio_bytes), "ns" for the others, of times. */

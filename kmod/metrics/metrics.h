@@ -150,8 +150,12 @@ bool metrics_pending_take(struct metrics_pending *t, u64 key, struct metrics_pen
 int metrics_arm_get(unsigned int metric);	/* first user registers; sleeps */
 void metrics_arm_put(unsigned int metric);	/* last user unregisters; sleeps */
 unsigned int metrics_arm_probes(void);		/* probes registered now */
+/* Cgroups that enable each metric (READ_ONCE from a probe: a hint, 0 skips its work). */
+extern unsigned int metrics_metric_users[__CROSSLAT_METRIC_MAX];
+/* When each metric last went from no cgroup to one (local_clock()). */
+extern u64 metrics_metric_since[__CROSSLAT_METRIC_MAX];
 
-/* tp_sched.c: runqueue latency (sched tracepoints). */
+/* tp_sched.c: runqueue latency and on/off-CPU time (sched tracepoints). */
 int metrics_sched_init(void);
 void metrics_sched_exit(void);
 int metrics_sched_register(void);

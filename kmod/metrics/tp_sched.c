@@ -1,24 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Runqueue latency from the scheduler's tracepoints: a task becomes runnable at
- * sched_wakeup or sched_wakeup_new, or when sched_switch takes it off a CPU while it is
- * still runnable (preempted); it stops waiting when sched_switch puts it on a CPU.
+ * Runqueue latency and on/off-CPU time from the scheduler's tracepoints. A task becomes
+ * runnable at sched_wakeup or sched_wakeup_new, or when sched_switch takes it off a CPU
+ * while it is still runnable (preempted); it stops waiting when sched_switch puts it on a
+ * CPU. It runs from that switch in to its next switch out, and when it is switched out
+ * not runnable (blocked) it is off the CPU until its next switch in.
  *
- * The start is kept in a direct-mapped table of task slots (task_slots, by tid hash): a
- * slot holds one pending start, taken by its task's next switch in, whatever cgroup it is
- * in by then, so no start outlives its wait. A task whose slot holds another pending start
- * overwrites it (counted: metrics_task_overwrites). The cgroup check and the 1-in-N
- * decision come before any slot is touched; switching in costs one load from the slot of
- * the task when its start was not recorded.
+ * The starts of waits and of blocked stretches are kept in a direct-mapped table of task
+ * slots (task_slots, by tid hash): a slot holds one task's pending starts, taken by its
+ * next switch in, whatever cgroup it is in by then, so no start outlives its wait. A task
+ * whose slot holds another task's starts overwrites them (counted: metrics_task_overwrites).
+ * The start of the running stretch is kept per CPU: the task that CPU switched in last.
+ * The cgroup check and the 1-in-N decision come before any slot is touched; switching in
+ * costs one load from the slot of the task when no start of it was recorded, and a
+ * cgroup lookup only while some cgroup measures CPU time.
  *
  * Times come from local_clock(), the scheduler's own clock (its runqueue clocks read it),
- * so the waits agree with the kernel's per-task run_delay (/proc/PID/schedstat). In a
- * guest whose clocksource drifts from the TSC, ktime_get_ns() would not (seen under qemu
- * TCG on a busy host: a wait of 0.9 ms by the scheduler's clock read 142 ms).
+ * so the waits agree with the kernel's per-task run_delay (/proc/PID/schedstat) and the
+ * running stretches with its sum_exec_runtime. In a guest whose clocksource drifts from the
+ * TSC, ktime_get_ns() would not (seen under qemu TCG on a busy host: a wait of 0.9 ms by
+ * the scheduler's clock read 142 ms).
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -29,65 +35,133 @@
 struct task_slot {
 	raw_spinlock_t lock;
 	u32 tid;		/* 0: free */
-	u64 start_ns;
+	u64 start_ns;		/* runnable since (0: not recorded) */
+	u64 off_ns;		/* blocked since (0: not recorded) */
 };
 
 static struct task_slot *slots;
 static unsigned int slot_bits;
+
+/* The task this CPU switched in last, when its running stretch is measured. */
+struct oncpu {
+	u32 tid;		/* 0: not measured */
+	u64 start_ns;
+};
+static DEFINE_PER_CPU(struct oncpu, oncpu);
 
 static struct task_slot *slot_of(u32 tid)
 {
 	return &slots[hash_32(tid, slot_bits)];
 }
 
-/* p became runnable at now: its start, if its cgroup measures this one. */
+/* The cgroup of p when it measures metric m and this event is sampled; under RCU. */
+static struct metrics_cg *measures(struct task_struct *p, unsigned int m)
+{
+	struct metrics_cg *cg = metrics_cg_of(p);
+
+	if (!cg || !(READ_ONCE(cg->mask) & (1u << m)) || !metrics_sample(cg, m))
+		return NULL;
+	return cg;
+}
+
+/* Records in p's slot that it became runnable (off false) or blocked (off true) at now. */
+static void slot_start(struct task_struct *p, bool off, u64 now)
+{
+	struct task_slot *s = slot_of(p->pid);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&s->lock, flags);
+	if (s->tid != p->pid) {
+		if (s->tid)
+			metrics_count(CROSSLAT_STAT_METRICS_TASK_OVERWRITES);
+		s->tid = p->pid;
+		s->start_ns = 0;
+		s->off_ns = 0;
+	}
+	if (off)
+		s->off_ns = now;
+	else
+		s->start_ns = now;
+	raw_spin_unlock_irqrestore(&s->lock, flags);
+}
+
+/* p became runnable: its start, if its cgroup measures runqueue latency. */
 static void runq_start(struct task_struct *p)
 {
-	struct metrics_cg *cg;
-	struct task_slot *s;
-	unsigned long flags;
-	u32 tid = p->pid;
-
-	if (unlikely(!tid))
+	if (unlikely(!p->pid))
 		return;		/* the idle tasks */
 	rcu_read_lock();
-	cg = metrics_cg_of(p);
-	if (!cg || !(READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_RUNQ)) ||
-	    !metrics_sample(cg, CROSSLAT_METRIC_RUNQ))
-		goto out;
-	s = slot_of(tid);
-	raw_spin_lock_irqsave(&s->lock, flags);
-	if (s->tid && s->tid != tid)
-		metrics_count(CROSSLAT_STAT_METRICS_TASK_OVERWRITES);
-	s->tid = tid;
-	s->start_ns = local_clock();
-	raw_spin_unlock_irqrestore(&s->lock, flags);
-out:
+	if (measures(p, CROSSLAT_METRIC_RUNQ))
+		slot_start(p, false, local_clock());
 	rcu_read_unlock();
 }
 
-/* p is switched in at now: the end of its wait, if its start was recorded. */
-static void runq_end(struct task_struct *p, u64 now)
+/* p is switched in at now: the end of its wait and of its blocked stretch, if recorded. */
+static void slot_end(struct task_struct *p, u64 now)
 {
 	struct task_slot *s = slot_of(p->pid);
 	struct metrics_cg *cg;
 	unsigned long flags;
-	u64 start = 0;
+	u64 start = 0, off = 0;
 
 	if (likely(READ_ONCE(s->tid) != p->pid))
 		return;
 	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->tid == p->pid) {
 		start = s->start_ns;
+		off = s->off_ns;
 		s->tid = 0;
 	}
 	raw_spin_unlock_irqrestore(&s->lock, flags);
-	if (!start)
+	if (!start && !off)
 		return;
 	rcu_read_lock();
 	cg = metrics_cg_of(p);
-	if (cg && (READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_RUNQ)))
+	if (!cg)
+		goto out;
+	if (start && (READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_RUNQ)))
 		metrics_record(cg, CROSSLAT_METRICS_HIST_RUNQ, now > start ? now - start : 0);
+	/* a start from before the metric was last enabled is not this measurement's */
+	if (off && (READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_CPU)) &&
+	    off >= READ_ONCE(metrics_metric_since[CROSSLAT_METRIC_CPU]))
+		metrics_record(cg, CROSSLAT_METRICS_HIST_OFFCPU, now > off ? now - off : 0);
+out:
+	rcu_read_unlock();
+}
+
+/* On this CPU, prev is switched out at now, blocked or not: the end of its stretch. */
+static void cpu_switch_out(struct task_struct *prev, bool blocked, u64 now)
+{
+	struct oncpu *o = this_cpu_ptr(&oncpu);
+	struct metrics_cg *cg;
+
+	if (o->tid && o->tid == prev->pid) {
+		rcu_read_lock();
+		cg = metrics_cg_of(prev);
+		if (cg && (READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_CPU)))
+			metrics_record(cg, CROSSLAT_METRICS_HIST_ONCPU,
+				       now > o->start_ns ? now - o->start_ns : 0);
+		rcu_read_unlock();
+	}
+	o->tid = 0;
+	if (!blocked || !prev->pid)
+		return;
+	rcu_read_lock();
+	if (measures(prev, CROSSLAT_METRIC_CPU))
+		slot_start(prev, true, now);
+	rcu_read_unlock();
+}
+
+/* On this CPU, next is switched in at now: the start of its stretch, if measured. */
+static void cpu_switch_in(struct task_struct *next, u64 now)
+{
+	struct oncpu *o = this_cpu_ptr(&oncpu);
+
+	rcu_read_lock();
+	if (measures(next, CROSSLAT_METRIC_CPU)) {
+		o->tid = next->pid;
+		o->start_ns = now;
+	}
 	rcu_read_unlock();
 }
 
@@ -99,10 +173,19 @@ static void probe_wakeup(void *data, struct task_struct *p)
 static void probe_switch(void *data, bool preempt, struct task_struct *prev,
 			 struct task_struct *next, unsigned int prev_state)
 {
-	if (next->pid)
-		runq_end(next, local_clock());
+	bool runnable = preempt || prev_state == TASK_RUNNING;
+	u64 now = local_clock();
+
+	/* a task on its way out (TASK_DEAD) does not come back: not blocked */
+	if (READ_ONCE(metrics_metric_users[CROSSLAT_METRIC_CPU]) || this_cpu_read(oncpu.tid))
+		cpu_switch_out(prev, !runnable && !(prev_state & TASK_DEAD), now);
+	if (next->pid) {
+		slot_end(next, now);
+		if (READ_ONCE(metrics_metric_users[CROSSLAT_METRIC_CPU]))
+			cpu_switch_in(next, now);
+	}
 	/* switched out while runnable: it waits in the runqueue from now */
-	if (preempt || prev_state == TASK_RUNNING)
+	if (runnable)
 		runq_start(prev);
 }
 
@@ -136,10 +219,13 @@ void metrics_sched_exit(void)
 int metrics_sched_register(void)
 {
 	unsigned int i;
+	int cpu;
 
 	/* starts left from an earlier registration would end waits they did not see */
 	for (i = 0; i < (1U << slot_bits); i++)
 		WRITE_ONCE(slots[i].tid, 0);
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(&oncpu, cpu)->tid, 0);
 	return crosslat_kernel_tp_register(sched_probes, ARRAY_SIZE(sched_probes));
 }
 

@@ -32,6 +32,9 @@ static void test_names(void)
 	CHECK_EQ(crosslat_metrics_hist_metric(CROSSLAT_METRICS_HIST_BLKIO_BYTES),
 		 CROSSLAT_METRIC_BLKIO);
 	CHECK(!strcmp(crosslat_metrics_hist_name(CROSSLAT_METRICS_HIST_DNS), "dns"));
+	CHECK(!strcmp(crosslat_metrics_hist_name(CROSSLAT_METRICS_HIST_OFFCPU), "offcpu"));
+	CHECK_EQ(crosslat_metrics_hist_metric(CROSSLAT_METRICS_HIST_ONCPU), CROSSLAT_METRIC_CPU);
+	CHECK(!strcmp(crosslat_metrics_name(CROSSLAT_METRIC_CPU), "cpu"));
 	CHECK(!strcmp(crosslat_metrics_hist_unit(CROSSLAT_METRICS_HIST_BLKIO_BYTES), "bytes"));
 	CHECK(!strcmp(crosslat_metrics_hist_unit(CROSSLAT_METRICS_HIST_BLKIO_READ), "ns"));
 }
@@ -44,7 +47,7 @@ static void test_parse_good(void)
 	CHECK_EQ(m, 1u << CROSSLAT_METRIC_RUNQ);
 	CHECK_INT_EQ(parse("faults,runq", &m), 0);
 	CHECK_EQ(m, 1u << CROSSLAT_METRIC_RUNQ | 1u << CROSSLAT_METRIC_FAULTS);
-	CHECK_INT_EQ(parse("dns,tcp_retrans,faults,blkio,runq", &m), 0);
+	CHECK_INT_EQ(parse("dns,tcp_retrans,cpu,faults,blkio,runq", &m), 0);
 	CHECK_EQ(m, CROSSLAT_METRICS_ALL);
 	CHECK_INT_EQ(parse("all", &m), 0);
 	CHECK_EQ(m, CROSSLAT_METRICS_ALL);
@@ -58,7 +61,7 @@ static void test_parse_bad(void)
 	static const char *const bad[] = {
 		"", ",", "runq,", ",runq", "runq,,faults", "runq,runq", "all,runq", "run",
 		"runqq", "RUNQ", "runq faults", " runq", "fault", "faults,all", "tcp", "blk",
-		"dns,dns",
+		"dns,dns", "cpu,cpu", "oncpu",
 	};
 	unsigned int i;
 	u32 m = 12345;

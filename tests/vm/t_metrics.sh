@@ -8,6 +8,8 @@
 #  - crosslatctl resolves a cgroup PATH to the id `stat -c %i` shows (and names it back);
 #  - runqueue latency: beside the hog, the victim cgroup's histogram rises, and its sum and
 #    count agree with the child's /proc/PID/schedstat run_delay and timeslices within 10%;
+#  - on/off-CPU time: the running stretches' sum agrees with the child's CPU time
+#    (/proc/PID/schedstat) within 10%, its blocked stretches with its sleeps (/proc/PID/sched);
 #  - page faults: minor (anonymous pages touched) and major (a file on ext4 read through a
 #    mapping after drop_caches) agree with the child's /proc/PID/stat minflt/majflt within 5%;
 #  - a metric's probes are registered only while a cgroup enables it: the metrics_probes
@@ -179,6 +181,32 @@ within_pct "runqueue histogram sum vs /proc/PID/schedstat run_delay" "$sum" "$de
 within_pct "runqueue waits counted vs /proc/PID/schedstat timeslices" "$count" "$slices" 10
 [ "$(hist clm_b runq count)" -gt 0 ] || fail "the hog's cgroup recorded no runqueue wait"
 echo "$line sum $sum count $count" >$OUT/runq.txt
+
+# 1b. on- and off-CPU time, alone on CPU 0: 20 rounds of ~4 ms of CPU work and a 10 ms sleep,
+# with schedstats on for the oracle. The running stretches' sum against the child's CPU time
+# (/proc/PID/schedstat); the blocked stretches: one per sleep, their sum against the time it
+# slept (sum_sleep_runtime of /proc/PID/sched) plus its run_delay (the wait to run again
+# after each wakeup: off the CPU too); the median in the bucket of 10 ms. runq and cpu share
+# the scheduler's probes.
+ctl off $A && ctl set $A cpu || fail "metrics set $A cpu"
+expect_eq "probes with runq (clm_b) and cpu (clm_a) enabled: shared" "$(proc_stat metrics_probes)" 3
+schedstats=$(sysctl -n kernel.sched_schedstats)
+sysctl -qw kernel.sched_schedstats=1
+line=$($LOAD $A runq 20 2000000 10000 0) || fail "metrics_load (cpu)"
+sysctl -qw kernel.sched_schedstats="$schedstats"
+say "cpu: $line"
+say "cpu: $(ctl --cgroup $A | awk '$2 == "oncpu" || $2 == "offcpu"' | tr -s ' ' | paste -sd';')"
+[ "$(field sleep_ns "$line")" -gt 0 ] || fail "no sum_sleep_runtime in /proc/PID/sched"
+within_pct "on-CPU histogram sum vs /proc/PID/schedstat CPU time" "$(hist $A oncpu sum_ns)" \
+	"$(field oncpu_ns "$line")" 10
+within_pct "off-CPU histogram sum vs sum_sleep_runtime + run_delay" "$(hist $A offcpu sum_ns)" \
+	"$(($(field sleep_ns "$line") + $(field run_delay_ns "$line")))" 10
+offn=$(hist $A offcpu count)
+[ "$offn" -ge 20 ] && [ "$offn" -le 22 ] || fail "$offn off-CPU stretches, for 20 sleeps"
+say "ok: $offn off-CPU stretches for 20 sleeps"
+median_holds "off-CPU" $A offcpu 10000000
+[ "$(hist $A runq count)" = 0 ] || fail "clm_a has runq off but recorded runqueue waits"
+ctl off $A && ctl set $A runq || fail "metrics set $A runq"
 
 # 2. page faults: anonymous pages, then a file mapping after drop_caches
 ctl set $A runq,faults || fail "metrics set $A runq,faults"

@@ -13,8 +13,10 @@
  * The parent, outside the cgroup, clones the child into it (CLONE_INTO_CGROUP: the child is
  * born there and nothing else of this program ever is), waits for the child to exit
  * without reaping it, and prints the child's counters:
- *   pid PID run_delay_ns N timeslices N minflt N majflt N work_ns N
- * (work_ns: the child's workload, wall clock, from a pipe).
+ *   pid PID run_delay_ns N timeslices N minflt N majflt N work_ns N oncpu_ns N sleep_ns N
+ * (work_ns: the child's workload, wall clock, from a pipe; oncpu_ns: its CPU time, the first
+ * field of /proc/PID/schedstat; sleep_ns: the time it slept or blocked, sum_sleep_runtime of
+ * /proc/PID/sched, -1 unless kernel.sched_schedstats was on).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -131,14 +133,36 @@ static void read_proc(pid_t pid, const char *file, char *buf, size_t len)
 }
 
 /* /proc/PID/schedstat: ns on a CPU, ns waiting in a runqueue, times run after a wait. */
-static void sched_counts(pid_t pid, unsigned long long *delay, unsigned long long *slices)
+static void sched_counts(pid_t pid, unsigned long long *oncpu, unsigned long long *delay,
+			 unsigned long long *slices)
 {
-	unsigned long long oncpu;
 	char buf[256];
 
 	read_proc(pid, "schedstat", buf, sizeof(buf));
-	if (sscanf(buf, "%llu %llu %llu", &oncpu, delay, slices) != 3)
+	if (sscanf(buf, "%llu %llu %llu", oncpu, delay, slices) != 3)
 		die("schedstat");
+}
+
+/* sum_sleep_runtime of /proc/PID/sched ("ms.ns"), in ns; -1 when it is not there. */
+static long long sleep_runtime(pid_t pid)
+{
+	unsigned long long ms, ns;
+	char path[64], line[256], *c;
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
+	f = fopen(path, "r");
+	if (!f)
+		die(path);
+	while (fgets(line, sizeof(line), f)) {
+		c = strchr(line, ':');
+		if (strstr(line, "sum_sleep_runtime") && c &&
+		    sscanf(c + 1, " %llu.%6llu", &ms, &ns) == 2)
+			v = (long long)(ms * 1000000 + ns);
+	}
+	fclose(f);
+	return v;
 }
 
 /* Fields 10 and 12 of /proc/PID/stat, after "pid (comm)". */
@@ -156,7 +180,7 @@ static void fault_counts(pid_t pid, unsigned long long *minflt, unsigned long lo
 int main(int argc, char **argv)
 {
 	int fds[2];
-	unsigned long long minflt, majflt, delay, slices;
+	unsigned long long minflt, majflt, delay, slices, oncpu;
 	uint64_t work = 0, t0;
 	siginfo_t si;
 	pid_t pid;
@@ -190,8 +214,9 @@ int main(int argc, char **argv)
 	if (read(fds[0], &work, sizeof(work)) != sizeof(work))
 		die("read");
 	fault_counts(pid, &minflt, &majflt);
-	sched_counts(pid, &delay, &slices);
+	sched_counts(pid, &oncpu, &delay, &slices);
 	printf("pid %d run_delay_ns %llu timeslices %llu minflt %llu majflt %llu work_ns %" PRIu64
-	       "\n", pid, delay, slices, minflt, majflt, work);
+	       " oncpu_ns %llu sleep_ns %lld\n", pid, delay, slices, minflt, majflt, work, oncpu,
+	       sleep_runtime(pid));
 	return waitpid(pid, NULL, 0) == pid ? 0 : 1;
 }

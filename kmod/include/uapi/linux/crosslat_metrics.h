@@ -26,6 +26,7 @@ enum crosslat_metric {
 	CROSSLAT_METRIC_TCP_RETRANS,	/* TCP retransmissions (histogram TCP_RETRANS) */
 	CROSSLAT_METRIC_BLKIO,		/* block I/O (BLKIO_READ, BLKIO_WRITE, BLKIO_BYTES) */
 	CROSSLAT_METRIC_DNS,		/* DNS latency (histogram DNS) */
+	CROSSLAT_METRIC_CPU,		/* on- and off-CPU time (histograms ONCPU, OFFCPU) */
 	__CROSSLAT_METRIC_MAX
 };
 #define CROSSLAT_METRICS_ALL	((1u << __CROSSLAT_METRIC_MAX) - 1)
@@ -71,6 +72,18 @@ enum crosslat_metrics_hist {
 	 * query sent again before its answer keeps its first time.
 	 */
 	CROSSLAT_METRICS_HIST_DNS,
+	/*
+	 * Each stretch a task of the cgroup ran on a CPU, from sched_switch putting it on to
+	 * sched_switch taking it off: their sum is the task's CPU time as the scheduler
+	 * accounts it (/proc/PID/schedstat, first field).
+	 */
+	CROSSLAT_METRICS_HIST_ONCPU,
+	/*
+	 * Each time a task of the cgroup blocked (sched_switch took it off a CPU not runnable:
+	 * a sleep, I/O, a lock), from then to its next switch in, its runqueue wait after the
+	 * wakeup included. Preemptions are not off-CPU time here: they are RUNQ's.
+	 */
+	CROSSLAT_METRICS_HIST_OFFCPU,
 	__CROSSLAT_METRICS_HIST_MAX
 };
 
@@ -84,7 +97,8 @@ enum crosslat_metrics_attr {
 	/*
 	 * binary: u64 per enum crosslat_metric, host order: the cgroup's events seen,
 	 * measured or sampled out (runqueue: wakeups and preemptions; faults:
-	 * handle_mm_fault calls; block I/O: read and write bios; DNS: queries) (dumps only)
+	 * handle_mm_fault calls; block I/O: read and write bios; DNS: queries; CPU: switches
+	 * in and blocking switches out) (dumps only)
 	 */
 	CROSSLAT_METRICS_A_EVENTS,
 	/*
