@@ -586,6 +586,7 @@ static void print_prometheus(const struct cg_set *set)
 		[CROSSLAT_METRICS_HIST_DNS] = "crosslat_dns_latency_seconds",
 		[CROSSLAT_METRICS_HIST_ONCPU] = "crosslat_cpu_on_seconds",
 		[CROSSLAT_METRICS_HIST_OFFCPU] = "crosslat_cpu_off_seconds",
+		[CROSSLAT_METRICS_HIST_TCP_SYNACK_RETRANS] = "crosslat_tcp_synack_retransmit_age_seconds",
 	};
 	static const char *const prom_help[__CROSSLAT_METRICS_HIST_MAX] = {
 		[CROSSLAT_METRICS_HIST_RUNQ] = "Time tasks waited in a runqueue, from wakeup or preemption to running.",
@@ -598,6 +599,7 @@ static void print_prometheus(const struct cg_set *set)
 		[CROSSLAT_METRICS_HIST_DNS] = "DNS queries over UDP from the cgroup's sockets, from the query sent to its answer received.",
 		[CROSSLAT_METRICS_HIST_ONCPU] = "Stretches the cgroup's tasks ran on a CPU, from switch in to switch out.",
 		[CROSSLAT_METRICS_HIST_OFFCPU] = "Times the cgroup's tasks blocked (sleep, I/O, lock), from switch out to their next switch in.",
+		[CROSSLAT_METRICS_HIST_TCP_SYNACK_RETRANS] = "SYN-ACKs retransmitted by the cgroup's listening sockets, by the time since the request's first SYN-ACK.",
 	};
 	const struct hist *h;
 	uint64_t cum;

@@ -25,6 +25,8 @@ static const struct {
 	[CROSSLAT_METRICS_HIST_DNS] = { "dns", CROSSLAT_METRIC_DNS },
 	[CROSSLAT_METRICS_HIST_ONCPU] = { "oncpu", CROSSLAT_METRIC_CPU },
 	[CROSSLAT_METRICS_HIST_OFFCPU] = { "offcpu", CROSSLAT_METRIC_CPU },
+	[CROSSLAT_METRICS_HIST_TCP_SYNACK_RETRANS] = { "tcp_synack_retrans",
+						       CROSSLAT_METRIC_TCP_RETRANS },
 };
 
 const char *crosslat_metrics_name(unsigned int metric)

@@ -13,7 +13,8 @@
 const char *crosslat_metrics_name(unsigned int metric);
 /*
  * "runq", "fault_minor", "fault_major", "tcp_retrans", "blkio_read", "blkio_write",
- * "blkio_bytes", "dns", "oncpu", "offcpu"; NULL past the last histogram.
+ * "blkio_bytes", "dns", "oncpu", "offcpu", "tcp_synack_retrans"; NULL past the last
+ * histogram.
  */
 const char *crosslat_metrics_hist_name(unsigned int hist);
 /* "bytes" for a histogram of sizes (blkio_bytes), "ns" for the others, of times. */

@@ -25,7 +25,7 @@ static struct metrics_probes probes[PROBES_NR] = {
 	[PROBES_SCHED] = { metrics_sched_register, metrics_sched_unregister,
 			   &metrics_sched_nr_probes },
 	[PROBES_FAULT] = { metrics_fault_register, metrics_fault_unregister, &one_probe },
-	[PROBES_TCP] = { metrics_tcp_register, metrics_tcp_unregister, &one_probe },
+	[PROBES_TCP] = { metrics_tcp_register, metrics_tcp_unregister, &metrics_tcp_nr_probes },
 	[PROBES_BLOCK] = { metrics_block_register, metrics_block_unregister,
 			   &metrics_block_nr_probes },
 	[PROBES_DNS] = { metrics_dns_register, metrics_dns_unregister, &metrics_dns_nr_probes },

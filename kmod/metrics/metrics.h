@@ -167,9 +167,10 @@ int metrics_fault_register(void);
 void metrics_fault_unregister(void);
 u64 metrics_fault_missed(void);
 
-/* tp_tcp.c: TCP retransmissions (tcp:tcp_retransmit_skb). */
+/* tp_tcp.c: TCP retransmissions (tcp:tcp_retransmit_skb, tcp:tcp_retransmit_synack). */
 int metrics_tcp_register(void);
 void metrics_tcp_unregister(void);
+extern const unsigned int metrics_tcp_nr_probes;
 
 /* tp_block.c: block I/O latency and size (block tracepoints). */
 int metrics_block_init(void);

@@ -35,6 +35,8 @@ static void test_names(void)
 	CHECK(!strcmp(crosslat_metrics_hist_name(CROSSLAT_METRICS_HIST_OFFCPU), "offcpu"));
 	CHECK_EQ(crosslat_metrics_hist_metric(CROSSLAT_METRICS_HIST_ONCPU), CROSSLAT_METRIC_CPU);
 	CHECK(!strcmp(crosslat_metrics_name(CROSSLAT_METRIC_CPU), "cpu"));
+	CHECK_EQ(crosslat_metrics_hist_metric(CROSSLAT_METRICS_HIST_TCP_SYNACK_RETRANS),
+		 CROSSLAT_METRIC_TCP_RETRANS);
 	CHECK(!strcmp(crosslat_metrics_hist_unit(CROSSLAT_METRICS_HIST_BLKIO_BYTES), "bytes"));
 	CHECK(!strcmp(crosslat_metrics_hist_unit(CROSSLAT_METRICS_HIST_BLKIO_READ), "ns"));
 }

@@ -16,7 +16,8 @@
 #    gauge, and the kernel's own list of kprobes for the fault kretprobe;
 #  - sample 1/100 measures one fault in 100 (and the time it adds, printed);
 #  - TCP retransmissions through netem loss agree with nstat's TcpRetransSegs and land on
-#    the cgroup of the sending socket;
+#    the cgroup of the sending socket; SYN-ACK retransmissions of a listener whose SYN-ACKs
+#    are lost agree with TcpExtTCPSynRetrans and land on the listener's cgroup;
 #  - block I/O: direct reads and writes of a null_blk device whose completions wait an
 #    injected delay (10 ms, then 30 ms): clm_a's mean moves with it within 10%, its median
 #    bucket holds it, its counts and sizes are dd's; clm_b's reads of a loop device at the
@@ -308,7 +309,8 @@ say "ok: crosslatctl metrics refuses bad arguments (exit 2)"
 # 6. TCP retransmissions: a sender in clm_a (network namespace cla) through 3% netem loss
 # to clb; the segments it retransmits, against the namespace's TcpRetransSegs (nstat)
 ctl set $A runq,tcp_retrans && ctl set $B tcp_retrans || fail "metrics set tcp_retrans"
-expect_eq "probes with runq and tcp_retrans enabled" "$(proc_stat metrics_probes)" 4
+expect_eq "probes with runq and tcp_retrans enabled (+ tcp_retransmit_skb, _synack)" \
+	"$(proc_stat metrics_probes)" 5
 modprobe -q sch_netem 2>/dev/null || true
 netns_pair
 ip netns exec $NS_A tc qdisc add dev cla0 root netem loss 3% || fail "netem"
@@ -335,6 +337,35 @@ say "TcpRetransSegs in $NS_A went up by $delta; clm_a's tcp_retrans histogram co
 [ "$delta" -gt 10 ] || fail "3% loss made only $delta retransmissions"
 within_pct "retransmitted segments vs nstat TcpRetransSegs" "$got" "$delta" 5
 expect_eq "retransmissions landing on clm_b" "$(hist clm_b tcp_retrans count)" 0
+# SYN-ACK retransmissions: a listener in clm_b (clb) whose SYN-ACKs netem drops (100% loss
+# on clb0) while a client in cla tries to connect for 4 s; then the listener goes (its
+# pending request with it). Each SYN-ACK it sent again (its timer, or the client's SYN
+# again), against clb's TcpExtTCPSynRetrans (nstat), on clm_b only.
+ip netns exec $NS_A tc qdisc del dev cla0 root
+synretrans() {
+	ip netns exec $NS_B nstat -asz TcpExtTCPSynRetrans |
+		awk '$1 == "TcpExtTCPSynRetrans" { print $2 }'
+}
+bg_in_cg $B ip netns exec $NS_B python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 5302)); s.listen(8); time.sleep(60)'
+listener=$bg_pid
+sleep 0.5
+ip netns exec $NS_B tc qdisc add dev clb0 root netem loss 100% || fail "netem on clb0"
+s0=$(synretrans)
+ip netns exec $NS_A timeout 4 python3 -c "
+import socket
+socket.create_connection(('$IP_B', 5302), timeout=10)" 2>/dev/null &&
+	fail "connected through 100% loss"
+kill $listener
+wait $listener 2>/dev/null || true	# killed: 143
+ip netns exec $NS_B tc qdisc del dev clb0 root
+delta=$(($(synretrans) - s0)) got=$(hist clm_b tcp_synack_retrans count)
+say "TcpExtTCPSynRetrans in $NS_B went up by $delta; clm_b's tcp_synack_retrans counts $got ($(ctl --cgroup $B | awk '$2 == "tcp_synack_retrans"' | tr -s ' '))"
+[ "$delta" -ge 2 ] || fail "4 s of dropped SYN-ACKs made only $delta SYN-ACK retransmissions"
+expect_eq "SYN-ACK retransmissions vs nstat TcpExtTCPSynRetrans" "$got" "$delta"
+expect_eq "SYN-ACK retransmissions landing on clm_a" "$(hist $A tcp_synack_retrans count)" 0
 netns_pair_del
 ctl off $B || fail "metrics off $B"
 

@@ -23,7 +23,7 @@
 enum crosslat_metric {
 	CROSSLAT_METRIC_RUNQ,		/* runqueue latency (histogram RUNQ) */
 	CROSSLAT_METRIC_FAULTS,		/* page faults (histograms FAULT_MINOR, FAULT_MAJOR) */
-	CROSSLAT_METRIC_TCP_RETRANS,	/* TCP retransmissions (histogram TCP_RETRANS) */
+	CROSSLAT_METRIC_TCP_RETRANS,	/* TCP retransmissions (TCP_RETRANS, TCP_SYNACK_RETRANS) */
 	CROSSLAT_METRIC_BLKIO,		/* block I/O (BLKIO_READ, BLKIO_WRITE, BLKIO_BYTES) */
 	CROSSLAT_METRIC_DNS,		/* DNS latency (histogram DNS) */
 	CROSSLAT_METRIC_CPU,		/* on- and off-CPU time (histograms ONCPU, OFFCPU) */
@@ -84,6 +84,14 @@ enum crosslat_metrics_hist {
 	 * wakeup included. Preemptions are not off-CPU time here: they are RUNQ's.
 	 */
 	CROSSLAT_METRICS_HIST_OFFCPU,
+	/*
+	 * SYN-ACKs the cgroup's listening sockets retransmitted (tcp:tcp_retransmit_synack:
+	 * on the request's timer or a SYN received again; sent without error, as nstat's
+	 * TcpExtTCPSynRetrans counts them but for the SYNs of connecting sockets), attributed
+	 * to the cgroup of the listener; the value of each is the time since the request's
+	 * first SYN-ACK.
+	 */
+	CROSSLAT_METRICS_HIST_TCP_SYNACK_RETRANS,
 	__CROSSLAT_METRICS_HIST_MAX
 };
 
