@@ -19,6 +19,9 @@
 #                        test application, and the speed of crosslat-analyze dags (~12 min)
 #   make bench-align     time and peak memory of crosslat-analyze align on two guests' traces
 #                        against a babeltrace2 decode of both (~10 min)
+#   make bench-metrics   crosslat_metrics: guest instructions per scheduler probe call beside
+#                        an empty probe, then perf bench sched pipe under each mode beside
+#                        bcc's and bpftrace's runqlat (~25 min)
 #   make style           checkpatch.pl + sparse over kmod/
 #   make install         modules_install + depmod + tools (on a real host)
 
@@ -53,8 +56,10 @@ define kmod_build
 	$(MAKE) -C $(1) M=$$out V=$(V) $$extra modules
 endef
 
-.PHONY: all modules modules-debug modules-fixtures modules-6.12 ust userspace analyze check demo \
-	fuzz bench bench-guest bench-map bench-span bench-reqdag bench-align style install clean deps
+.PHONY: all modules modules-debug modules-fixtures modules-bench modules-6.12 ust userspace analyze \
+	check demo \
+	fuzz bench bench-guest bench-map bench-span bench-reqdag bench-align bench-metrics style \
+	install clean deps
 
 all: modules ust userspace analyze
 
@@ -70,6 +75,11 @@ modules-debug:
 
 modules-fixtures:
 	$(call kmod_build,$(KDIR),NO_LTTNG=1 CONFIG_CROSSLAT_FIXTURES=y,kmod-tests)
+
+# The benchmark build of crosslat_metrics (its probes' microbenchmark in debugfs), never
+# installed: tests/bench/metrics-micro.
+modules-bench:
+	$(call kmod_build,$(KDIR),NO_LTTNG=1 CONFIG_CROSSLAT_BENCH=y,kmod-bench)
 
 modules-6.12:
 	$(call kmod_build,$(shell $(TOP)/scripts/kdir 6.12),NO_LTTNG=1,kmod)
@@ -116,6 +126,10 @@ bench-reqdag: modules analyze
 
 bench-align: modules analyze
 	$(TOP)/tests/bench/align-speed $(BENCH_GUEST_ARGS)
+
+bench-metrics: modules userspace
+	$(TOP)/tests/bench/metrics-micro
+	$(TOP)/tests/bench/metrics-overhead $(BENCH_GUEST_ARGS)
 
 style:
 	$(TOP)/scripts/style

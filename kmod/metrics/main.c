@@ -57,6 +57,7 @@ static int __init crosslat_metrics_init(void)
 	if (err)
 		goto err_dns;
 	metrics_report_start();
+	metrics_bench_init();
 	pr_info("up to %u cgroups, %u task slots, %u bio slots, %u DNS slots\n",
 		metrics_max_cgroups, metrics_task_slots, metrics_blkio_slots, metrics_dns_slots);
 	return 0;
@@ -77,6 +78,7 @@ err_counters:
 static void __exit crosslat_metrics_exit(void)
 {
 	/* no new configuration, no report; then every cgroup off (unregisters every probe) */
+	metrics_bench_exit();
 	metrics_netlink_exit();
 	metrics_report_stop();
 	metrics_table_exit();

@@ -162,6 +162,21 @@ int metrics_sched_register(void);
 void metrics_sched_unregister(void);
 extern const unsigned int metrics_sched_nr_probes;
 
+/* bench.c (CONFIG_CROSSLAT_BENCH=y): the probes' microbenchmark, in debugfs. */
+#ifdef CROSSLAT_METRICS_BENCH
+struct metrics_sched_probes {
+	void (*sw)(void *data, bool preempt, struct task_struct *prev,
+		   struct task_struct *next, unsigned int prev_state);
+	void (*wakeup)(void *data, struct task_struct *p);
+};
+void metrics_sched_probes_get(struct metrics_sched_probes *p);
+void metrics_bench_init(void);
+void metrics_bench_exit(void);
+#else
+static inline void metrics_bench_init(void) {}
+static inline void metrics_bench_exit(void) {}
+#endif
+
 /* kp_fault.c: page faults (a kretprobe on handle_mm_fault). */
 int metrics_fault_register(void);
 void metrics_fault_unregister(void);

@@ -197,6 +197,14 @@ static struct crosslat_kernel_tp sched_probes[] = {
 
 const unsigned int metrics_sched_nr_probes = ARRAY_SIZE(sched_probes);
 
+#ifdef CROSSLAT_METRICS_BENCH
+void metrics_sched_probes_get(struct metrics_sched_probes *p)
+{
+	p->sw = probe_switch;
+	p->wakeup = probe_wakeup;
+}
+#endif
+
 int metrics_sched_init(void)
 {
 	unsigned int i, n;

@@ -4,7 +4,7 @@
 # (mode throughput / baseline throughput in the same round) with a bootstrap 95% interval.
 #
 # Usage: paired_ratio.py RAW.tsv [--baseline base] [--modes a,b,...] [--resamples 10000]
-#                        [--seed 1] [--icount-shift N] [--unit Mbit/s|req/s|us]
+#                        [--seed 1] [--icount-shift N] [--unit Mbit/s|req/s|loops/s|us]
 #                        [--column 4] [--lower-better]
 #
 # RAW.tsv has a header line, then: round, slot, mode, bits_per_second, retransmits and
@@ -69,7 +69,7 @@ def main():
     ap.add_argument("--resamples", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--icount-shift", type=int)
-    ap.add_argument("--unit", default="Mbit/s", choices=["Mbit/s", "req/s", "us"])
+    ap.add_argument("--unit", default="Mbit/s", choices=["Mbit/s", "req/s", "loops/s", "us"])
     ap.add_argument("--column", type=int, default=4)
     ap.add_argument("--lower-better", action="store_true")
     a = ap.parse_args()

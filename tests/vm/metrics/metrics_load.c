@@ -16,7 +16,7 @@
  *   pid PID run_delay_ns N timeslices N minflt N majflt N work_ns N oncpu_ns N sleep_ns N
  * (work_ns: the child's workload, wall clock, from a pipe; oncpu_ns: its CPU time, the first
  * field of /proc/PID/schedstat; sleep_ns: the time it slept or blocked, sum_sleep_runtime of
- * /proc/PID/sched, -1 unless kernel.sched_schedstats was on).
+ * /proc/PID/sched, -1 unless kernel.sched_schedstats was on and the kernel has the file).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -143,7 +143,10 @@ static void sched_counts(pid_t pid, unsigned long long *oncpu, unsigned long lon
 		die("schedstat");
 }
 
-/* sum_sleep_runtime of /proc/PID/sched ("ms.ns"), in ns; -1 when it is not there. */
+/*
+ * sum_sleep_runtime of /proc/PID/sched ("ms.ns"), in ns; -1 when it is not there (no
+ * kernel.sched_schedstats, or no /proc/PID/sched: CONFIG_SCHED_DEBUG off).
+ */
 static long long sleep_runtime(pid_t pid)
 {
 	unsigned long long ms, ns;
@@ -154,7 +157,7 @@ static long long sleep_runtime(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
 	f = fopen(path, "r");
 	if (!f)
-		die(path);
+		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		c = strchr(line, ':');
 		if (strstr(line, "sum_sleep_runtime") && c &&
