@@ -170,8 +170,12 @@ EOF
 [ $? = 2 ] || { echo "    no command: not exit 2"; bad=1; }
 result $bad "capture-bad-args ($((n + 1)) cases)"
 
-"$capture" --help | grep -q '^EXAMPLES'
-result $? "capture-help"
+bad=0
+for c in "" start run stop status; do
+	# shellcheck disable=SC2086 # no command, or one
+	"$capture" $c --help | grep -q '^EXAMPLES' || { echo "    crosslat-capture $c --help"; bad=1; }
+done
+result $bad "capture-help (alone and after each command)"
 
 # Without root or lttng it stops before touching the kernel, saying why.
 mkdir -p "$tmp/bin"
