@@ -86,7 +86,7 @@ static int bench_show(struct seq_file *m, void *v)
 	wakeup_fn w;
 	unsigned int i;
 	bool busy;
-	int err;
+	int err = 0;
 
 	rcu_read_lock();
 	busy = metrics_cg_lookup(id);
@@ -99,11 +99,12 @@ static int bench_show(struct seq_file *m, void *v)
 	for (i = 0; i < ARRAY_SIZE(bench_cases); i++) {
 		err = metrics_cg_set(id, bench_cases[i].mask, bench_cases[i].every);
 		if (err)
-			return err;
+			break;
 		w = bench_cases[i].wakeup ? p.wakeup : NULL;
 		seq_printf(m, "%s\t%llu\n", bench_cases[i].name, time_per_call(p.sw, w));
 	}
-	return metrics_cg_set(id, 0, 1);
+	/* the reader's cgroup as it was: not configured */
+	return metrics_cg_set(id, 0, 1) ?: err;
 }
 DEFINE_SHOW_ATTRIBUTE(bench);
 
