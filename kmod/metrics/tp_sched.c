@@ -129,26 +129,29 @@ out:
 	rcu_read_unlock();
 }
 
-/* On this CPU, prev is switched out at now, blocked or not: the end of its stretch. */
+/*
+ * On this CPU, prev is switched out at now, blocked or not: the end of its running stretch
+ * and, blocked, the start of its stretch off the CPU (one cgroup lookup for both).
+ */
 static void cpu_switch_out(struct task_struct *prev, bool blocked, u64 now)
 {
 	struct oncpu *o = this_cpu_ptr(&oncpu);
+	bool ran = o->tid && o->tid == prev->pid;
 	struct metrics_cg *cg;
 
-	if (o->tid && o->tid == prev->pid) {
-		rcu_read_lock();
-		cg = metrics_cg_of(prev);
-		if (cg && (READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_CPU)))
-			metrics_record(cg, CROSSLAT_METRICS_HIST_ONCPU,
-				       now > o->start_ns ? now - o->start_ns : 0);
-		rcu_read_unlock();
-	}
 	o->tid = 0;
-	if (!blocked || !prev->pid)
+	if (!ran && (!blocked || !prev->pid))
 		return;
 	rcu_read_lock();
-	if (measures(prev, CROSSLAT_METRIC_CPU))
+	cg = metrics_cg_of(prev);
+	if (!cg || !(READ_ONCE(cg->mask) & (1u << CROSSLAT_METRIC_CPU)))
+		goto out;
+	if (ran)
+		metrics_record(cg, CROSSLAT_METRICS_HIST_ONCPU,
+			       now > o->start_ns ? now - o->start_ns : 0);
+	if (blocked && prev->pid && metrics_sample(cg, CROSSLAT_METRIC_CPU))
 		slot_start(prev, true, now);
+out:
 	rcu_read_unlock();
 }
 
